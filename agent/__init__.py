@@ -1,0 +1,1 @@
+"""The conversation engine: the LangGraph turn pipeline, sentiment, escalation policy and responders."""

@@ -1,0 +1,1 @@
+"""The written escalation policy: rules, thresholds, decision records and the reply's tone."""

@@ -1,0 +1,1 @@
+"""Responders turn retrieved passages and a tone into the bot's reply."""

@@ -1,0 +1,89 @@
+"""The sentiment values (DESIGN §2): a reading of one message and the trajectory of a conversation."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Protocol
+
+Label = Literal["negative", "neutral", "positive"]
+Trend = Literal["improving", "stable", "declining"]
+
+# Names of the cues an analyzer may report. Analyzers may add others; these are the ones the
+# policy and the tone selection know about.
+KNOWN_SIGNALS = (
+    "explicit_human_request",
+    "repeat_contact",
+    "elapsed_time_complaint",
+    "all_caps",
+    "profanity",
+    "sarcasm_suspected",
+    "threat_to_cancel",
+    "chargeback_threat",
+    "legal_threat",
+    "safety_concern",
+    "hedged_dissatisfaction",
+    "gratitude",
+)
+
+
+@dataclass(frozen=True)
+class SentimentReading:
+    """The reading of one customer message."""
+
+    score: float  # -1.0 very negative ... 1.0 very positive
+    label: Label
+    frustration: float  # 0..1
+    urgency: float  # 0..1
+    confidence: float  # 0..1
+    signals: tuple[str, ...] = ()
+    analyzer: str = "offline"
+    fallback_reason: str | None = None  # set when the LLM analyzer failed and offline was used
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["signals"] = list(self.signals)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SentimentReading:
+        return cls(
+            score=float(data["score"]),
+            label=data["label"],
+            frustration=float(data["frustration"]),
+            urgency=float(data["urgency"]),
+            confidence=float(data["confidence"]),
+            signals=tuple(data.get("signals", ())),
+            analyzer=data.get("analyzer", "offline"),
+            fallback_reason=data.get("fallback_reason"),
+        )
+
+
+@dataclass(frozen=True)
+class ConversationSentiment:
+    """The conversation-level view, recomputed every customer turn from all readings so far."""
+
+    trend: Trend = "stable"
+    slope: float = 0.0  # least-squares slope of score per turn over the window
+    consecutive_negative: int = 0  # trailing run of readings labelled negative
+    peak_frustration: float = 0.0
+    entry_score: float = 0.0  # first reading's score
+    latest_score: float = 0.0
+    arc: float = 0.0  # latest - entry: > 0 left better than arrived
+    turns: int = 0
+    scores: list[float] = field(default_factory=list)
+    frustrations: list[float] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ConversationSentiment:
+        return cls(**data)
+
+
+class SentimentAnalyzer(Protocol):
+    """Reads one customer message. ``context`` holds earlier customer messages, oldest first."""
+
+    name: str
+
+    def analyze(self, text: str, context: list[str] | None = None) -> SentimentReading: ...

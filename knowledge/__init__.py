@@ -1,0 +1,1 @@
+"""The knowledge base: ingestion, local embeddings, a Chroma store and hybrid retrieval."""

@@ -1,0 +1,87 @@
+"""The values that cross the knowledge-base boundary: documents in, passages out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Document:
+    """One help-centre article as ingested."""
+
+    doc_id: str
+    title: str
+    text: str
+    url: str | None = None
+    source: str | None = None  # path or "file.jsonl:line", for error messages
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A heading-aware piece of a document; ``chunk_id`` is stable across re-ingests."""
+
+    chunk_id: str  # f"{doc_id}#{index}" -- derived from the document id and the chunk's place
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved chunk with its fused score."""
+
+    doc_id: str
+    chunk_id: str
+    title: str
+    section: str
+    text: str
+    score: float
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    """What the retriever found for one query.
+
+    ``confidence`` is calibrated in [0, 1]: the estimated probability that the best passage answers
+    the query. The responder and the policy treat ``confidence < answerable_threshold`` as "the
+    knowledge base does not answer this".
+    """
+
+    query: str
+    passages: list[Passage] = field(default_factory=list)
+    confidence: float = 0.0
+    answerable_threshold: float = 0.5
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.passages) and self.confidence >= self.answerable_threshold
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "passages": [p.to_dict() for p in self.passages],
+            "confidence": self.confidence,
+            "answerable_threshold": self.answerable_threshold,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RetrievalResult:
+        return cls(
+            query=data["query"],
+            passages=[Passage(**p) for p in data.get("passages", [])],
+            confidence=float(data.get("confidence", 0.0)),
+            answerable_threshold=float(data.get("answerable_threshold", 0.5)),
+        )
+
+
+class Retriever(Protocol):
+    """Anything that answers a query with ranked passages (the hybrid retriever, or a test double)."""
+
+    def search(self, query: str, k: int = 5) -> RetrievalResult: ...

@@ -1,0 +1,1 @@
+"""One module per `tideline` command group; each exposes ``register(subparsers)``."""
