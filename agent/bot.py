@@ -1,0 +1,135 @@
+"""SupportBot: runs customer turns through the compiled graph and applies human-side ownership moves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agent.dependencies import TurnDependencies
+from agent.graph import build_graph
+from agent.messages import MAX_MESSAGE_CHARS, InvalidMessage, clean_customer_message
+from agent.ownership import Owner, transition
+from agent.policy.decision import CustomerHistory, EscalationDecision
+from agent.responders.base import Reply
+from agent.sentiment.reading import ConversationSentiment, SentimentReading
+from knowledge.types import RetrievalResult
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What one customer turn produced, for the caller to record and show."""
+
+    conversation_id: str
+    turn: int
+    message: str  # the cleaned customer message
+    reading: SentimentReading
+    sentiment: ConversationSentiment
+    retrieval: RetrievalResult
+    decision: EscalationDecision
+    reply: Reply | None  # None while a human owns the conversation
+    owner: str
+    handoff: dict[str, Any] | None  # the waiting handoff's ticket, when queued
+    handed_off: bool  # this turn created the handoff
+
+
+class SupportBot:
+    """The conversation engine behind every channel (terminal, websocket, evals)."""
+
+    def __init__(
+        self,
+        deps: TurnDependencies,
+        *,
+        checkpointer: BaseCheckpointSaver[Any] | None = None,
+        max_message_chars: int = MAX_MESSAGE_CHARS,
+    ) -> None:
+        self.deps = deps
+        # Without a checkpointer a conversation would forget every earlier turn; evals use memory.
+        self.graph = build_graph(deps, checkpointer=checkpointer or InMemorySaver())
+        self.max_message_chars = max_message_chars
+
+    def take_turn(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        customer_history: CustomerHistory | None = None,
+        owner: str | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult:
+        """Run one customer message through sentiment ∥ retrieval → decide → respond | handoff.
+
+        Raises ``InvalidMessage`` for empty, oversized or non-text input, before anything is stored.
+        """
+        message = clean_customer_message(text, max_chars=self.max_message_chars)
+        before = self.snapshot(conversation_id)
+        if before.get("owner") == Owner.CLOSED.value:
+            raise InvalidMessage("conversation_closed", "This conversation has been closed.")
+        turn_input: dict[str, Any] = {
+            "message": message,
+            "customer_history": customer_history.__dict__ if customer_history else None,
+        }
+        if owner is not None:
+            turn_input["owner"] = Owner(owner).value
+        config = self._config(conversation_id)
+        state: dict[str, Any] = {}
+        for mode, payload in self.graph.stream(
+            turn_input, config, stream_mode=["custom", "values"], durability="exit"
+        ):
+            if mode == "custom" and on_token is not None and "token" in payload:
+                on_token(payload["token"])
+            elif mode == "values":
+                state = payload
+        owner_before = before.get("owner", Owner.BOT.value)
+        reply = state.get("reply")
+        return TurnResult(
+            conversation_id=conversation_id,
+            turn=state["turn"],
+            message=message,
+            reading=SentimentReading.from_dict(state["readings"][-1]),
+            sentiment=ConversationSentiment.from_dict(state["sentiment"]),
+            retrieval=RetrievalResult.from_dict(state["retrieval"]),
+            decision=EscalationDecision.from_dict(state["decision"]),
+            reply=Reply.from_dict(reply) if reply else None,
+            owner=state.get("owner", Owner.BOT.value),
+            handoff=state.get("handoff"),
+            handed_off=owner_before == Owner.BOT.value
+            and state.get("owner") == Owner.QUEUED.value,
+        )
+
+    def set_owner(self, conversation_id: str, owner: str) -> None:
+        """Apply an ownership move made on the human side (claim, close)."""
+        current = self.snapshot(conversation_id).get("owner", Owner.BOT.value)
+        target = transition(current, owner)
+        self.graph.update_state(
+            self._config(conversation_id), {"owner": target.value}, as_node="await_human"
+        )
+
+    def hand_back(self, conversation_id: str, note: str) -> None:
+        """A human hands the conversation back; the bot's next reply knows what was settled."""
+        current = self.snapshot(conversation_id).get("owner", Owner.BOT.value)
+        transition(current, Owner.BOT)
+        self.graph.update_state(
+            self._config(conversation_id),
+            {
+                "owner": Owner.BOT.value,
+                "notes": [note] if note else [],
+                "handoff": None,
+                "ungrounded_streak": 0,
+                "transcript": [
+                    {"role": "system", "text": f"A human agent handed back: {note}", "turn": 0}
+                ],
+            },
+            as_node="await_human",
+        )
+
+    def snapshot(self, conversation_id: str) -> dict[str, Any]:
+        """The checkpointed state of a conversation ({} when it has never had a turn)."""
+        return dict(self.graph.get_state(self._config(conversation_id)).values)
+
+    @staticmethod
+    def _config(conversation_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": conversation_id}}

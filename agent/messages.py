@@ -1,0 +1,38 @@
+"""Validation of customer messages before they reach the graph: clear errors, nothing silently lost."""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_MESSAGE_CHARS = 8_000
+
+
+class InvalidMessage(ValueError):
+    """A customer message the bot cannot take; ``code`` is stable for the wire protocol."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def clean_customer_message(text: str, *, max_chars: int = MAX_MESSAGE_CHARS) -> str:
+    """Drop control characters (keeping newlines and tabs), normalise, and refuse empty or huge text.
+
+    A too-long message is refused rather than cut: cutting would drop what the customer wrote
+    without telling them.
+    """
+    if not isinstance(text, str):
+        raise InvalidMessage("invalid_message", "A message must be text.")
+    cleaned = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
+    cleaned = unicodedata.normalize("NFC", cleaned).strip()
+    if not cleaned:
+        raise InvalidMessage("empty_message", "The message is empty.")
+    if len(cleaned) > max_chars:
+        raise InvalidMessage(
+            "message_too_long",
+            f"The message is {len(cleaned):,} characters long; the limit is {max_chars:,}. "
+            "Please shorten it or split it into several messages.",
+        )
+    return cleaned

@@ -1,0 +1,101 @@
+"""Builds a running Tideline from Settings: knowledge base, analyzer, policy, responder, records, graph."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from agent.bot import SupportBot
+from agent.checkpoints import open_checkpointer
+from agent.dependencies import TurnDependencies
+from agent.llm import build_chat_model
+from agent.policy.rules import EscalationPolicy, load_policy
+from agent.responders.base import Responder
+from agent.responders.grounded import GroundedResponder
+from agent.responders.llm import LLMResponder
+from agent.sentiment.llm import LLMAnalyzer
+from agent.sentiment.offline import OfflineAnalyzer
+from agent.sentiment.reading import SentimentAnalyzer
+from agent.settings import Settings
+from knowledge import KnowledgeBase, ensure_sample_loaded, open_knowledge_base
+from server.conversations import ConversationService
+from server.records.db import init_db, make_engine
+from server.records.queue import SqlHandoffQueue
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    knowledge_base: KnowledgeBase
+    analyzer: SentimentAnalyzer
+    policy: EscalationPolicy
+    responder: Responder
+    engine: Engine
+    bot: SupportBot
+    conversations: ConversationService
+
+
+def build_analyzer(settings: Settings, chat_model: object | None) -> SentimentAnalyzer:
+    offline = OfflineAnalyzer.load()
+    if chat_model is not None and settings.use_llm_sentiment:
+        return LLMAnalyzer(chat_model, fallback=offline, timeout_s=settings.sentiment_timeout_s)
+    return offline
+
+
+def build_responder(chat_model: object | None) -> Responder:
+    grounded = GroundedResponder()
+    if chat_model is None:
+        return grounded
+    return LLMResponder(chat_model, fallback=grounded)
+
+
+@contextmanager
+def open_runtime(
+    settings: Settings,
+    *,
+    clock: Callable[[], float] = time.time,
+    load_sample: bool = True,
+    progress: bool = False,
+) -> Iterator[Runtime]:
+    """Open every part on the embedded defaults (or the scale-out ones the settings name)."""
+    with ExitStack() as stack:
+        kb = stack.enter_context(
+            open_knowledge_base(
+                data_dir=settings.resolved_data_dir,
+                collection=settings.collection,
+                chroma_url=settings.chroma_url,
+            )
+        )
+        if load_sample:
+            ensure_sample_loaded(kb, progress=progress)
+        chat_model = build_chat_model(settings)
+        analyzer = build_analyzer(settings, chat_model)
+        policy = load_policy(settings.policy_path)
+        responder = build_responder(chat_model)
+        engine = make_engine(settings.records_url)
+        init_db(engine)
+        stack.callback(engine.dispose)
+        deps = TurnDependencies(
+            analyzer=analyzer,
+            retriever=kb,
+            policy=policy,
+            responder=responder,
+            queue=SqlHandoffQueue(engine, clock=clock),
+            clock=clock,
+        )
+        checkpointer = stack.enter_context(open_checkpointer(settings))
+        bot = SupportBot(deps, checkpointer=checkpointer)
+        yield Runtime(
+            settings=settings,
+            knowledge_base=kb,
+            analyzer=analyzer,
+            policy=policy,
+            responder=responder,
+            engine=engine,
+            bot=bot,
+            conversations=ConversationService(bot=bot, engine=engine, clock=clock),
+        )

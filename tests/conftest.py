@@ -1,0 +1,52 @@
+"""Fixtures shared across the suite: the sample help centre in a real Chroma store, and a real bot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.bot import SupportBot
+from agent.dependencies import TurnDependencies
+from agent.handoff import InMemoryHandoffQueue
+from agent.policy.rules import load_policy
+from agent.responders.grounded import GroundedResponder
+from agent.sentiment.offline import OfflineAnalyzer
+from knowledge import KnowledgeBase, ensure_sample_loaded, open_knowledge_base
+
+
+@pytest.fixture(scope="session")
+def sample_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    """The bundled help centre ingested once per test session into an on-disk Chroma."""
+    data_dir: Path = tmp_path_factory.mktemp("sample-kb")
+    with open_knowledge_base(data_dir=data_dir, collection="helpcentre") as kb:
+        ensure_sample_loaded(kb)
+        yield kb
+
+
+@pytest.fixture(scope="session")
+def offline_analyzer() -> OfflineAnalyzer:
+    return OfflineAnalyzer.load()
+
+
+@pytest.fixture
+def make_bot(
+    sample_kb: KnowledgeBase, offline_analyzer: OfflineAnalyzer
+) -> Callable[..., tuple[SupportBot, InMemoryHandoffQueue]]:
+    """A bot on the embedded defaults (offline analyzer, default policy, grounded responder)."""
+
+    def make(**overrides: object) -> tuple[SupportBot, InMemoryHandoffQueue]:
+        queue = InMemoryHandoffQueue()
+        values: dict[str, object] = {
+            "analyzer": offline_analyzer,
+            "retriever": sample_kb,
+            "policy": load_policy(None),
+            "responder": GroundedResponder(),
+            "queue": queue,
+            "clock": lambda: 1_800_000_000.0,
+        }
+        values.update(overrides)
+        return SupportBot(TurnDependencies(**values)), queue  # type: ignore[arg-type]
+
+    return make
