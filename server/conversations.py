@@ -21,7 +21,9 @@ class ConversationService:
 
     def start_conversation(self, *, customer_id: str | None = None) -> str:
         with Session(self.engine) as session:
-            conversation = store.create_conversation(session=session, customer_id=customer_id)
+            conversation = store.create_conversation(
+                session=session, customer_id=customer_id, now=self.clock()
+            )
             return conversation.id
 
     def customer_message(
@@ -45,6 +47,7 @@ class ConversationService:
                 role="customer",
                 text=message,
                 client_message_id=client_message_id,
+                now=self.clock(),
             )
             history = (
                 store.customer_history(
@@ -66,6 +69,7 @@ class ConversationService:
                 conversation_id=conversation_id,
                 message_id=message_id,
                 reading=result.reading,
+                now=self.clock(),
             )
             store.record_decision(
                 session=session,
@@ -73,6 +77,7 @@ class ConversationService:
                 message_id=message_id,
                 turn=result.turn,
                 decision=result.decision,
+                now=self.clock(),
             )
             if result.reply is not None:
                 store.append_message(
@@ -81,10 +86,6 @@ class ConversationService:
                     role="system" if result.handed_off else "bot",
                     text=result.reply.text,
                     citations=[c.to_dict() for c in result.reply.citations],
+                    now=self.clock(),
                 )
-            store.update_conversation_sentiment(
-                session=session,
-                conversation_id=conversation_id,
-                sentiment=result.sentiment,
-            )
         return result

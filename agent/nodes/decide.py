@@ -35,6 +35,7 @@ def make_decide_node(deps: TurnDependencies) -> Any:
                 owner=owner,
                 turn=turn,
                 customer_history=CustomerHistory(**history) if history else None,
+                message=state["message"],
             )
         )
         record = decision.to_dict()

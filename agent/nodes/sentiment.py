@@ -16,7 +16,11 @@ def make_sentiment_node(deps: TurnDependencies) -> Any:
         reading = deps.analyzer.analyze(state["message"], context=earlier[-4:])
         readings = [SentimentReading.from_dict(r) for r in state.get("readings", [])]
         readings.append(reading)
-        trajectory = summarize(readings, window=deps.policy.trend_window)
+        trajectory = summarize(
+            readings,
+            window=deps.policy.trend_window,
+            slope_threshold=deps.policy.trend_slope_threshold,
+        )
         return {"readings": [reading.to_dict()], "sentiment": trajectory.to_dict()}
 
     return sentiment

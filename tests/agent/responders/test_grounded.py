@@ -1,0 +1,172 @@
+"""The grounded responder: extractive, cited answers in the chosen tone, streamed in deltas."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from agent.policy.tone import BOILERPLATE_PHRASES
+from agent.responders.base import ReplyRequest
+from agent.responders.grounded import GroundedResponder
+from tests.agent.responders.helpcentre_passages import (
+    REFUND_TIMING,
+    RESET_PASSWORD,
+    SHIPPING,
+    retrieval,
+)
+
+CALM = "Be calm and concise."
+FRUSTRATED = "Acknowledge the problem once and give a concrete next step."
+
+
+def ask(question: str, *passages, tone: str = "neutral", confidence: float = 0.8, **extra):
+    request = ReplyRequest(
+        question=question,
+        retrieval=retrieval(question, *passages, confidence=confidence),
+        tone=tone,
+        tone_instruction=CALM if tone == "neutral" else FRUSTRATED,
+        **extra,
+    )
+    return GroundedResponder().respond(request)
+
+
+def test_answer_contains_the_key_fact_and_cites_only_the_passage_used() -> None:
+    reply = ask("How long does a refund take to show up?", REFUND_TIMING, SHIPPING)
+
+    assert "5 to 10 business days" in reply.text
+    assert [c.doc_id for c in reply.citations] == ["billing-refunds"]
+    assert reply.grounded and reply.responder == "grounded" and reply.fallback_reason is None
+
+
+def test_every_answer_sentence_is_copied_from_a_passage() -> None:
+    reply = ask("How long does a refund take and where can I follow it?", REFUND_TIMING, SHIPPING)
+
+    sources = " ".join(p.text for p in (REFUND_TIMING, SHIPPING))
+    sentences = re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[\d+\]", "", reply.text))
+    assert len(sentences) >= 2
+    for sentence in sentences:
+        assert sentence in sources, sentence
+
+
+def test_numbered_steps_stay_together_and_in_order() -> None:
+    reply = ask("How do I reset my password?", RESET_PASSWORD, SHIPPING)
+
+    steps = [reply.text.find(f"{n}. ") for n in (1, 2, 3)]
+    assert all(position >= 0 for position in steps)
+    assert steps == sorted(steps)
+    assert "To reset your password:" in reply.text
+    assert "Forgot password" in reply.text and "**" not in reply.text
+    assert [c.url for c in reply.citations] == ["https://help.example.com/reset-password"]
+
+
+def test_answer_drawing_on_two_passages_cites_both_with_markers() -> None:
+    reply = ask(
+        "How long does a refund take, and how long does standard delivery take?",
+        REFUND_TIMING,
+        SHIPPING,
+    )
+
+    assert [c.doc_id for c in reply.citations] == ["billing-refunds", "orders-shipping"]
+    assert "5 to 10 business days" in reply.text and "3 to 5 working days" in reply.text
+    assert "[1]" in reply.text and "[2]" in reply.text
+
+
+def test_unanswerable_question_says_so_and_offers_a_person() -> None:
+    reply = ask("Can I pay with a goat?", SHIPPING, confidence=0.2)
+
+    assert not reply.grounded and reply.citations == []
+    assert "help centre" in reply.text and "person" in reply.text
+    # Nothing from the weak passage is passed off as an answer.
+    assert "delivery" not in reply.text.lower()
+
+
+def test_no_passages_at_all_is_unanswerable() -> None:
+    reply = ask("Hello?", confidence=0.9)
+
+    assert not reply.grounded and "person" in reply.text
+
+
+def test_acknowledgement_opens_the_reply_when_given_and_only_then() -> None:
+    ack = "I can see the reset email has not reached you, which is frustrating."
+    acknowledged = ask(
+        "The reset email never arrives!!", RESET_PASSWORD, tone="frustrated", acknowledgement=ack
+    )
+    plain = ask("The reset email never arrives!!", RESET_PASSWORD, tone="frustrated")
+
+    assert acknowledged.text.startswith(ack)
+    assert ack not in plain.text
+    unanswerable = ask("Where is my goat?", SHIPPING, confidence=0.1, acknowledgement=ack)
+    assert unanswerable.text.startswith(ack)
+
+
+def test_boilerplate_in_the_passages_never_reaches_the_customer() -> None:
+    for tone in ("neutral", "frustrated"):
+        for question, passage in (
+            ("The reset email does not arrive", RESET_PASSWORD),
+            ("When will I get my money back for my refund?", REFUND_TIMING),
+        ):
+            reply = ask(question, passage, tone=tone)
+            assert not any(p in reply.text.lower() for p in BOILERPLATE_PHRASES), reply.text
+
+
+def test_neutral_tone_is_concise_and_frustrated_gets_a_next_step() -> None:
+    question = "How long does a refund take, and can I follow it?"
+    neutral = ask(question, REFUND_TIMING, tone="neutral")
+    frustrated = ask(question, REFUND_TIMING, tone="frustrated")
+
+    assert "person" not in neutral.text
+    assert len(re.findall(r"[.!?](\s|$)", neutral.text)) <= 3
+    assert frustrated.text.rstrip().endswith("I can bring in a person from our support team.")
+
+
+def test_what_a_human_settled_is_acknowledged_not_repeated() -> None:
+    question = "Any news on my refund?"
+    after_handback = ask(question, REFUND_TIMING, notes=["A human agent handled: refund issued"])
+    before = ask(question, REFUND_TIMING)
+
+    assert "Refunds are issued to the original payment method" in before.text
+    assert "Refunds are issued to the original payment method" not in after_handback.text
+    assert "already took care of this: refund issued." in after_handback.text
+    assert "5 to 10 business days" in after_handback.text
+
+
+def test_an_unrelated_note_is_not_brought_up() -> None:
+    reply = ask(
+        "How do I reset my password?",
+        RESET_PASSWORD,
+        notes=["A human agent handled: address updated"],
+    )
+
+    assert "address updated" not in reply.text
+
+
+def test_streamed_deltas_are_small_and_concatenate_to_the_final_text() -> None:
+    request = ReplyRequest(
+        question="How do I reset my password?",
+        retrieval=retrieval("reset", RESET_PASSWORD),
+        tone="frustrated",
+        tone_instruction=FRUSTRATED,
+        acknowledgement="I can see this is holding you up.",
+    )
+    deltas: list[str] = []
+    reply = GroundedResponder().respond(request, on_token=deltas.append)
+
+    assert "".join(deltas) == reply.text
+    assert len(deltas) > 5
+    assert max(len(d.split()) for d in deltas) <= 3
+
+
+def test_a_reply_takes_a_few_milliseconds() -> None:
+    responder = GroundedResponder()
+    request = ReplyRequest(
+        question="How long does a refund take, and how long does standard delivery take?",
+        retrieval=retrieval("refund", REFUND_TIMING, RESET_PASSWORD, SHIPPING),
+        tone="neutral",
+        tone_instruction=CALM,
+    )
+    started = time.perf_counter()
+    for _ in range(200):
+        responder.respond(request, on_token=lambda _delta: None)
+    per_reply_ms = (time.perf_counter() - started) / 200 * 1000
+
+    assert per_reply_ms < 3.0
