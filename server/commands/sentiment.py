@@ -1,0 +1,136 @@
+"""`tideline sentiment`: read one message, a JSONL batch, or (`sentiment train`) fit the model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from agent.sentiment.model import ModelFileError, SentimentModel
+from agent.sentiment.offline import DEFAULT_MODEL_PATH, OfflineAnalyzer
+from agent.sentiment.reading import SentimentReading
+from agent.sentiment.train import LabelledDataError, train_from_file
+from server.commands.common import add_common_options
+from server.commands.jsonl import CommandError, atomic_jsonl_writer, read_jsonl, write_line
+
+BATCH_SIZE = 512
+READING_FIELDS = ("score", "label", "frustration", "urgency", "confidence", "signals")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "sentiment",
+        help="read the sentiment of customer messages, or train the offline model",
+        description="tideline sentiment TEXT | --input IN.jsonl --output OUT.jsonl | "
+        "train --input LABELLED.jsonl --output MODEL.npz [--include-default-data]",
+    )
+    parser.add_argument("text", nargs="*", help="the message to read, or 'train'")
+    parser.add_argument(
+        "--input", type=Path, help="JSONL: {text, ...} lines (train: {text, label})"
+    )
+    parser.add_argument(
+        "--output", type=Path, help="JSONL with a sentiment per line (train: model)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the reading as JSON")
+    parser.add_argument("--model", type=Path, default=None, help="model file (default: shipped)")
+    parser.add_argument(
+        "--include-default-data",
+        action="store_true",
+        help="train: add Tideline's own labelled support messages to yours",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    add_common_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.text == ["train"]:
+        return _train(args)
+    if args.input or args.output:
+        if args.text:
+            raise CommandError("give either TEXT or --input/--output, not both")
+        if not (args.input and args.output):
+            raise CommandError("a batch needs both --input and --output")
+        return _batch(args)
+    if not args.text:
+        raise CommandError("nothing to read: give TEXT, or --input and --output")
+    reading = _analyzer(args.model).analyze(" ".join(args.text))
+    print(json.dumps(reading.to_dict(), ensure_ascii=False) if args.json else _describe(reading))
+    return 0
+
+
+def _analyzer(path: Path | None) -> OfflineAnalyzer:
+    try:
+        return OfflineAnalyzer.load(path)
+    except ModelFileError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _describe(reading: SentimentReading) -> str:
+    return "\n".join(
+        [
+            f"label        {reading.label}",
+            f"score        {reading.score:+.2f}",
+            f"frustration  {reading.frustration:.2f}",
+            f"urgency      {reading.urgency:.2f}",
+            f"confidence   {reading.confidence:.2f}",
+            f"signals      {', '.join(reading.signals) or '-'}",
+        ]
+    )
+
+
+def sentiment_fields(reading: SentimentReading) -> dict[str, Any]:
+    data = reading.to_dict()
+    return {key: data[key] for key in READING_FIELDS}
+
+
+def _batch(args: argparse.Namespace) -> int:
+    analyzer = _analyzer(args.model)
+    # Read and check every line before writing anything, so a bad line leaves no output behind.
+    rows: list[dict[str, Any]] = []
+    for number, row in read_jsonl(args.input, required=("text",)):
+        if not isinstance(row["text"], str):
+            raise CommandError(f"{args.input}:{number}: 'text' must be a string")
+        rows.append(row)
+    bar = tqdm(
+        total=len(rows),
+        unit="msg",
+        desc="sentiment",
+        disable=args.no_progress,
+        file=sys.stderr,
+    )
+    with bar, atomic_jsonl_writer(args.output) as handle:
+        for start in range(0, len(rows), BATCH_SIZE):
+            chunk = rows[start : start + BATCH_SIZE]
+            for row, reading in zip(
+                chunk, analyzer.analyze_batch([r["text"] for r in chunk]), strict=True
+            ):
+                write_line(handle, {**row, "sentiment": sentiment_fields(reading)})
+            bar.update(len(chunk))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    if not (args.input and args.output):
+        raise CommandError("sentiment train needs --input LABELLED.jsonl and --output MODEL_PATH")
+    try:
+        base = SentimentModel.load(DEFAULT_MODEL_PATH)
+    except ModelFileError:
+        base = None  # without the shipped model, frustration falls back to negativity for anger
+    try:
+        report = train_from_file(
+            args.input,
+            args.output,
+            include_default_data=args.include_default_data,
+            base_model=base,
+        )
+    except LabelledDataError as exc:
+        raise CommandError(str(exc)) from None
+    for line in report.lines():
+        print(line)
+    print(f"model written to {args.output}")
+    return 0

@@ -1,0 +1,106 @@
+"""Each cue fires on the support language it names and stays quiet on its look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.sentiment.cues import detect
+
+FIRES = [
+    ("explicit_human_request", "let me talk to a human"),
+    ("explicit_human_request", "Can I speak with someone real please?"),
+    ("explicit_human_request", "is there anyone there??"),
+    ("explicit_human_request", "Transfer me to a supervisor."),
+    ("explicit_human_request", "Why can't I talk to a person?"),
+    ("explicit_human_request", "Quiero hablar con una persona"),
+    ("repeat_contact", "This is the third time I'm writing about this."),
+    ("repeat_contact", "I've contacted you three times already"),
+    ("repeat_contact", "again and again the same answer"),
+    ("repeat_contact", "still no answer from anyone"),
+    ("repeat_contact", "I keep asking for the invoice"),
+    ("elapsed_time_complaint", "outstanding for 14 business days"),
+    ("elapsed_time_complaint", "I've waited two weeks"),
+    ("elapsed_time_complaint", "no heating since Monday"),
+    ("elapsed_time_complaint", "still waiting for the engineer"),
+    ("all_caps", "WHERE IS MY ORDER"),
+    ("all_caps", "I want it fixed NOW"),
+    ("profanity", "this is bullshit"),
+    ("profanity", "what the hell happened to my order"),
+    ("sarcasm_suspected", "Oh great, another delay"),
+    ("sarcasm_suspected", "thanks for nothing"),
+    ("sarcasm_suspected", "I love waiting on hold"),
+    ("sarcasm_suspected", "brilliant service, not"),
+    ("threat_to_cancel", "Fix it or I'm cancelling my contract"),
+    ("threat_to_cancel", "I'll take my business elsewhere"),
+    ("chargeback_threat", "I will dispute the charge with my bank"),
+    ("chargeback_threat", "I'm filing a chargeback"),
+    ("legal_threat", "my lawyer will be in touch"),
+    ("legal_threat", "I'll take this to small claims"),
+    ("legal_threat", "I am going to sue"),
+    ("legal_threat", "reporting this to trading standards and the ombudsman"),
+    ("safety_concern", "the charger is smoking"),
+    ("safety_concern", "it caught fire"),
+    ("safety_concern", "the laptop is overheating"),
+    ("safety_concern", "sparks came out of the plug"),
+    ("hedged_dissatisfaction", "I guess it works"),
+    ("hedged_dissatisfaction", "it's fine I suppose"),
+    ("gratitude", "Thanks, that fixed it!"),
+    ("gratitude", "much appreciated"),
+]
+
+QUIET = [
+    ("explicit_human_request", "The agent said my refund would take 5 days"),
+    ("explicit_human_request", "I don't need a human, just the opening hours"),
+    ("explicit_human_request", "Your manager Sue told me last week it was sorted"),
+    ("repeat_contact", "This is my first time ordering"),
+    ("elapsed_time_complaint", "Is the voucher valid for 30 days?"),
+    ("elapsed_time_complaint", "I ordered 2 days ago, when will it arrive?"),
+    ("all_caps", "My DHL tracking ID for the USA order is AB12345"),
+    ("all_caps", "Is the API available over HTTPS?"),
+    ("profanity", "I need an assistant account for Scunthorpe"),
+    ("sarcasm_suspected", "Great, that worked"),
+    ("sarcasm_suspected", "Perfect, thanks!"),
+    ("threat_to_cancel", "How do I cancel my subscription?"),
+    ("threat_to_cancel", "I'm not going to cancel, just asking about the price"),
+    ("threat_to_cancel", 'Last year I said "I\'m cancelling" but I stayed'),
+    ("chargeback_threat", "what's your policy on chargebacks? asking for our finance team"),
+    ("legal_threat", "Sue from your team was very helpful"),
+    ("safety_concern", "Will the app work on my Fire TV stick?"),
+    ("safety_concern", "Is there a smoke test for the API?"),
+    ("hedged_dissatisfaction", "I guess I need to reset my password"),
+    ("gratitude", "thanks for nothing"),
+]
+
+
+@pytest.mark.parametrize(("cue", "text"), FIRES)
+def test_cue_fires(cue: str, text: str) -> None:
+    assert cue in detect(text)
+
+
+@pytest.mark.parametrize(("cue", "text"), QUIET)
+def test_cue_stays_quiet(cue: str, text: str) -> None:
+    assert cue not in detect(text)
+
+
+def test_email_quote_of_an_earlier_message_is_not_read_as_new() -> None:
+    text = "Thanks for the update, all good.\n> I will dispute the charge with my bank"
+    assert "chargeback_threat" not in detect(text)
+
+
+def test_context_of_complaints_makes_a_bare_great_sarcastic() -> None:
+    assert "sarcasm_suspected" not in detect("Great.")
+    assert "sarcasm_suspected" in detect("Great.", ["my parcel is lost again"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Techniker hat das Feuer im Kamin nicht gesehen, die Rechnung stimmt nicht.",
+        "Le livreur est passé, mais je n'étais pas là. Pouvez-vous repasser demain ?",
+        "配送先の住所を変更したいのですが、どうすればいいですか？",
+        "Hola, ¿me pueden enviar la factura de marzo?",
+    ],
+)
+def test_ordinary_non_english_messages_raise_no_alarm(text: str) -> None:
+    alarms = {"legal_threat", "safety_concern", "threat_to_cancel", "chargeback_threat", "all_caps"}
+    assert not alarms & set(detect(text))
