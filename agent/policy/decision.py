@@ -35,6 +35,7 @@ class PolicyInput:
     owner: str = "bot"  # bot | queued | human | closed
     turn: int = 1  # 1-based index of this customer turn
     customer_history: CustomerHistory | None = None
+    message: str | None = None  # the customer's words, quoted in the reason when useful
 
 
 @dataclass(frozen=True)

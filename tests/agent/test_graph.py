@@ -140,7 +140,7 @@ def test_escalation_takes_the_handoff_edge_and_stores_the_package_first() -> Non
     packages = deps.queue.packages  # type: ignore[attr-defined]
     assert len(packages) == 1 and packages[0].conversation_id == "c9"
     assert packages[0].rationale and packages[0].summary
-    assert result.reply is not None and "queue" in result.reply.text
+    assert result.reply is not None and "next in line" in result.reply.text
 
 
 @pytest.mark.parametrize(
