@@ -27,8 +27,7 @@ def customer_notice(ticket: QueueTicket) -> str:
 def make_handoff_node(deps: TurnDependencies) -> Any:
     def handoff(state: ConversationState) -> dict[str, Any]:
         decision = state["decision"]
-        customer_entry = {"role": "customer", "text": state["message"], "turn": state["turn"]}
-        transcript = [*state.get("transcript", []), customer_entry]
+        transcript = state.get("transcript", [])  # `decide` already added this turn's message
         package = HandoffPackage(
             conversation_id=_conversation_id(),
             rule=decision["rule"],
