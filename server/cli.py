@@ -7,7 +7,13 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from agent.policy.config import PolicyError
+from agent.sentiment.model import ModelFileError as SentimentModelError
+from knowledge.minilm import ModelFileError as EmbeddingModelError
 from server.commands.jsonl import CommandError
+
+# Failures a user can fix (a bad policy file, a missing or altered model file): one line, no traceback.
+USER_ERRORS = (CommandError, PolicyError, SentimentModelError, EmbeddingModelError)
 
 # Each module registers its sub-commands; the order is the order of `tideline --help`.
 COMMAND_MODULES = (
@@ -15,6 +21,8 @@ COMMAND_MODULES = (
     "server.commands.kb",
     "server.commands.sentiment",
     "server.commands.replay",
+    "server.commands.eval",
+    "server.commands.serve",
 )
 
 
@@ -40,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except CommandError as exc:
+    except USER_ERRORS as exc:
         print(f"tideline: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

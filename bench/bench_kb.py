@@ -1,0 +1,204 @@
+"""Knowledge-base benchmark: ingest rate, search latency, memory, embedding rate and quality.
+
+Usage (from the repository root): python bench/bench_kb.py [--chunks 10000] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from evals.retrieval import load_cases, score_all  # noqa: E402
+from knowledge import SAMPLE_HELPCENTRE, KnowledgeBase, default_embedder, open_knowledge_base  # noqa: E402
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+LOADED_RSS = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from knowledge import open_knowledge_base
+kb = open_knowledge_base(data_dir=Path(sys.argv[1]), collection=sys.argv[2])
+for query in ("refund to my card", "camera offline", "change my email", "cancel my plan"):
+    kb.search(query)
+status = Path("/proc/self/status").read_text().splitlines()
+print(int(next(line for line in status if line.startswith("VmRSS")).split()[1]) / 1024)
+"""
+
+
+def loaded_rss(data_dir: Path, collection: str) -> float:
+    """RSS of a fresh process holding only the opened knowledge base after a few searches."""
+    root = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run(
+        [sys.executable, "-c", LOADED_RSS, str(data_dir), collection, root],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def embedding_rate() -> dict[str, float]:
+    embedder = default_embedder()
+    embedder.embed(["warm up"])
+    sentences = [
+        f"Can I get a refund for order {i} if the camera arrived broken?" for i in range(512)
+    ]
+    start = time.perf_counter()
+    embedder.embed(sentences)
+    sentence_rate = len(sentences) / (time.perf_counter() - start)
+    singles = []
+    for sentence in sentences[:100]:
+        start = time.perf_counter()
+        embedder.embed([sentence])
+        singles.append((time.perf_counter() - start) * 1000)
+    return {"sentences_per_s": sentence_rate, "single_query_ms_p50": statistics.median(singles)}
+
+
+def ingest_rate(data_dir: Path) -> tuple[KnowledgeBase, dict[str, float]]:
+    kb = open_knowledge_base(data_dir=data_dir, collection="bench-sample")
+    start = time.perf_counter()
+    report = kb.ingest(SAMPLE_HELPCENTRE)
+    seconds = time.perf_counter() - start
+    return kb, {
+        "chunks": report.chunks_written,
+        "seconds": seconds,
+        "chunks_per_s": report.chunks_written / seconds,
+    }
+
+
+def synthesise(kb: KnowledgeBase, target: int, big: KnowledgeBase) -> None:
+    """Fill ``big`` to ``target`` chunks: the real sample chunks, then variants of them.
+
+    Variants reuse a real chunk's vector with small noise and shuffle its words with generated
+    filler, so the search path (HNSW, BM25, fusion) sees realistic data without spending minutes
+    embedding 10,000 texts on two cores.
+    """
+    got = kb.collection.get(include=["embeddings", "documents", "metadatas"])
+    ids, vecs = got["ids"], np.asarray(got["embeddings"])
+    docs: list[str] = list(got["documents"] or [])
+    metas: list[dict[str, Any]] = [dict(m) for m in got["metadatas"] or []]
+    rng = random.Random(7)
+    nrng = np.random.default_rng(7)
+    filler = [
+        "device",
+        "account",
+        "plan",
+        "hub",
+        "camera",
+        "thermostat",
+        "billing",
+        "order",
+        "delivery",
+        "update",
+        "app",
+        "wifi",
+    ]
+    batch_ids, batch_vecs, batch_docs, batch_metas = list(ids), list(vecs), list(docs), list(metas)
+    n = len(ids)
+    while n < target:
+        i = rng.randrange(len(ids))
+        words = docs[i].split()
+        rng.shuffle(words)
+        vec = vecs[i] + nrng.normal(0, 0.02, vecs.shape[1])
+        batch_ids.append(f"synthetic-{n}#0")
+        batch_vecs.append(vec / np.linalg.norm(vec))
+        batch_docs.append(" ".join(words[: max(20, len(words) // 2)] + rng.sample(filler, 4)))
+        batch_metas.append(
+            dict(metas[i]) | {"doc_id": f"synthetic-{n}", "content_hash": "synthetic"}
+        )
+        n += 1
+    for start in range(0, len(batch_ids), 2000):
+        stop = start + 2000
+        big.collection.upsert(
+            ids=batch_ids[start:stop],
+            embeddings=[v.tolist() for v in batch_vecs[start:stop]],
+            documents=batch_docs[start:stop],
+            metadatas=batch_metas[start:stop],  # type: ignore[arg-type]
+        )
+
+
+def search_latency(kb: KnowledgeBase, queries: list[str]) -> dict[str, float]:
+    kb.search("warm up the index")
+    times = []
+    for query in queries:
+        start = time.perf_counter()
+        kb.search(query, 5)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "queries": len(times),
+        "p50_ms": times[len(times) // 2],
+        "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chunks", type=int, default=10_000, help="size of the search collection")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    results: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["embedding"] = embedding_rate()
+        kb, results["ingest"] = ingest_rate(Path(tmp))
+        cases = load_cases()
+        results["quality"] = score_all(kb, cases)
+        big = open_knowledge_base(data_dir=Path(tmp), collection="bench-10k")
+        synthesise(kb, args.chunks, big)
+        rss_before = rss_mb()
+        big.search("warm up")  # builds the BM25 side of the retriever
+        results["search"] = search_latency(big, [c.query for c in cases]) | {"chunks": big.count()}
+        results["memory"] = {
+            "bench_process_rss_mb": rss_mb(),
+            "index_10k_mb": rss_mb() - rss_before,
+            "sample_kb_process_rss_mb": loaded_rss(Path(tmp), "bench-sample"),
+            "kb_10k_process_rss_mb": loaded_rss(Path(tmp), "bench-10k"),
+        }
+    print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def print_table(r: dict[str, object]) -> None:
+    e, i, s, m = r["embedding"], r["ingest"], r["search"], r["memory"]  # type: ignore[misc]
+    rows = [
+        ("embedding (sentences/s)", f"{e['sentences_per_s']:.0f}", "~200"),  # type: ignore[index]
+        ("embed one query p50 (ms)", f"{e['single_query_ms_p50']:.1f}", "a few"),  # type: ignore[index]
+        ("ingest (chunks/s)", f"{i['chunks_per_s']:.1f}", ">= 100"),  # type: ignore[index]
+        (f"search p50 on {s['chunks']} chunks (ms)", f"{s['p50_ms']:.1f}", "<= 15"),  # type: ignore[index]
+        (f"search p99 on {s['chunks']} chunks (ms)", f"{s['p99_ms']:.1f}", ""),  # type: ignore[index]
+        ("RSS, process with sample KB (MB)", f"{m['sample_kb_process_rss_mb']:.0f}", ""),  # type: ignore[index]
+        ("RSS, process with 10k-chunk KB (MB)", f"{m['kb_10k_process_rss_mb']:.0f}", ""),  # type: ignore[index]
+    ]
+    print(f"{'measure':<36}{'value':>10}  budget")
+    for name, value, budget in rows:
+        print(f"{name:<36}{value:>10}  {budget}")
+    print(
+        f"\n{'ranker':<8}{'hit@1':>8}{'hit@5':>8}{'MRR':>8}   (answerable retrieval-set questions)"
+    )
+    for mode, q in r["quality"].items():  # type: ignore[attr-defined]
+        print(f"{mode:<8}{q['hit@1']:>8.3f}{q['hit@5']:>8.3f}{q['mrr']:>8.3f}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Offline evaluations of Tideline: retrieval quality, conversations, sentiment."""

@@ -1,0 +1,155 @@
+"""Text embedders behind one protocol: the bundled MiniLM (default, offline) or an OpenAI model."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from knowledge.minilm import MiniLM, bundled_model_dir
+
+LOCAL_MODEL = "local-minilm"
+# Dimensions of OpenAI's embedding models, so `dim` is known without a network call.
+OPENAI_DIMS = {
+    "text-embedding-3-small": 1536,
+    "text-embedding-3-large": 3072,
+    "text-embedding-ada-002": 1536,
+}
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+class LocalMiniLMEmbedder:
+    """all-MiniLM-L6-v2 on onnxruntime; texts are batched by length so little time goes on padding.
+
+    The model is loaded (checksums verified, graph built) at the first ``embed`` or ``load``, so
+    commands that embed nothing, like re-ingesting unchanged documents, do not pay for it.
+    """
+
+    name = "all-MiniLM-L6-v2"
+    dim = 384
+
+    def __init__(
+        self,
+        model_dir: Path | None = None,
+        *,
+        batch_size: int = 32,
+        token_budget: int = 2048,
+        backend: Literal["onnx", "numpy"] = "onnx",
+        threads: int = 1,
+    ) -> None:
+        self.model_dir = model_dir
+        self.batch_size = batch_size
+        self.token_budget = token_budget
+        self.backend = backend
+        self.threads = threads
+        self._model: MiniLM | None = None
+        # The tokenizer's padding settings are shared state; one caller encodes at a time.
+        self._lock = threading.Lock()
+
+    def load(self) -> MiniLM:
+        with self._lock:
+            if self._model is None:
+                self._model = MiniLM(
+                    self.model_dir or bundled_model_dir(),
+                    backend=self.backend,
+                    threads=self.threads,
+                )
+            return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        model = self.load()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with self._lock:
+            for picked in self._batches(order, texts):
+                out[picked] = model.encode([texts[i] for i in picked])
+        return out
+
+    def _batches(self, order: list[int], texts: list[str]) -> list[list[int]]:
+        """Length-sorted batches capped at ``token_budget`` padded tokens.
+
+        Attention memory grows with batch x length^2; capping padded tokens keeps long chunks from
+        inflating resident memory (the allocator rarely gives it back) without slowing short texts.
+        """
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for i in order:
+            longest = min(len(texts[i]) // 3 + 2, 256)  # a generous chars-to-tokens estimate
+            if current and (
+                len(current) >= self.batch_size or (len(current) + 1) * longest > self.token_budget
+            ):
+                batches.append(current)
+                current = []
+            current.append(i)
+        if current:
+            batches.append(current)
+        return batches
+
+
+class OpenAIEmbedder:
+    """An OpenAI (or compatible) embeddings model through langchain-openai."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        batch_size: int = 256,
+    ) -> None:
+        from langchain_openai import OpenAIEmbeddings  # imported here: the default never needs it
+
+        kwargs: dict[str, Any] = {"model": model, "chunk_size": batch_size}
+        if api_key is not None:
+            kwargs["api_key"] = api_key
+        if base_url is not None:
+            kwargs["base_url"] = base_url
+            # Compatible servers take text, not tiktoken ids (tiktoken would download its encoding).
+            kwargs["check_embedding_ctx_length"] = False
+        self.client = OpenAIEmbeddings(**kwargs)
+        self.name = model
+        self._dim = OPENAI_DIMS.get(model)
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = int(self.embed(["dimension probe"]).shape[1])
+        return self._dim
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._dim or 0), dtype=np.float32)
+        vectors = np.asarray(self.client.embed_documents(texts), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
+@lru_cache(maxsize=1)
+def default_embedder() -> LocalMiniLMEmbedder:
+    """The bundled MiniLM, loaded once per process (checksums, weights and graph take ~2-3 s)."""
+    return LocalMiniLMEmbedder()
+
+
+def build_embedder(
+    model: str = LOCAL_MODEL, *, api_key: str | None = None, base_url: str | None = None
+) -> Embedder:
+    """The embedder ``Settings.embedding_model`` names: 'local-minilm' or an OpenAI model name."""
+    if model in (LOCAL_MODEL, LocalMiniLMEmbedder.name, "all-minilm-l6-v2"):
+        return default_embedder()
+    return OpenAIEmbedder(model, api_key=api_key, base_url=base_url)

