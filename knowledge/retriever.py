@@ -153,6 +153,7 @@ class HybridRetriever:
             passages=passages,
             confidence=round(confidence, 4),
             answerable_threshold=self.confidence.threshold,
+            tentative_threshold=self.confidence.tentative_threshold,
         )
 
     def _passages(self, ordered: list[tuple[str, float]], k: int) -> list[Passage]:

@@ -50,18 +50,34 @@ class RetrievalResult:
     """What the retriever found for one query.
 
     ``confidence`` is calibrated in [0, 1]: the estimated probability that the best passage answers
-    the query. The responder and the policy treat ``confidence < answerable_threshold`` as "the
-    knowledge base does not answer this".
+    the query. Three bands: at or above ``answerable_threshold`` the knowledge base answers; between
+    ``tentative_threshold`` and that, the best passage probably helps and the reply says it is not
+    certain; below ``tentative_threshold`` the knowledge base does not answer this.
     """
 
     query: str
     passages: list[Passage] = field(default_factory=list)
     confidence: float = 0.0
     answerable_threshold: float = 0.5
+    tentative_threshold: float = 0.4
 
     @property
     def answerable(self) -> bool:
         return bool(self.passages) and self.confidence >= self.answerable_threshold
+
+    @property
+    def tentative(self) -> bool:
+        """Worth offering with a caveat: not confidently answerable, but not out of reach."""
+        return (
+            bool(self.passages)
+            and not self.answerable
+            and self.confidence >= min(self.tentative_threshold, self.answerable_threshold)
+        )
+
+    @property
+    def usable(self) -> bool:
+        """The bot has something grounded to say (confidently or tentatively)."""
+        return self.answerable or self.tentative
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +85,7 @@ class RetrievalResult:
             "passages": [p.to_dict() for p in self.passages],
             "confidence": self.confidence,
             "answerable_threshold": self.answerable_threshold,
+            "tentative_threshold": self.tentative_threshold,
         }
 
     @classmethod
@@ -78,6 +95,7 @@ class RetrievalResult:
             passages=[Passage(**p) for p in data.get("passages", [])],
             confidence=float(data.get("confidence", 0.0)),
             answerable_threshold=float(data.get("answerable_threshold", 0.5)),
+            tentative_threshold=float(data.get("tentative_threshold", 0.4)),
         )
 
 

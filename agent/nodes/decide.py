@@ -9,15 +9,15 @@ from agent.ownership import Owner
 from agent.policy.decision import CustomerHistory, PolicyInput
 from agent.sentiment.reading import ConversationSentiment, SentimentReading
 from agent.state import ConversationState
+from knowledge.types import RetrievalResult
 
 
 def make_decide_node(deps: TurnDependencies) -> Any:
     def decide(state: ConversationState) -> dict[str, Any]:
         turn = state.get("turn", 0) + 1
         retrieval = state["retrieval"]
-        answerable = bool(retrieval["passages"]) and (
-            retrieval["confidence"] >= retrieval["answerable_threshold"]
-        )
+        # A tentative answer still gives the customer something grounded to try.
+        answerable = RetrievalResult.from_dict(retrieval).usable
         owner = state.get("owner", Owner.BOT.value)
         # The streak counts only turns the bot had to answer; a human's stretch resets it.
         if owner != Owner.BOT.value:

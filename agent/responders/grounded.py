@@ -33,6 +33,7 @@ CANNOT_ANSWER = (
     "I couldn't find an answer to this in our help centre, and I don't want to guess. "
     "I can bring in a person from our support team to look at it with you. Would you like that?"
 )
+TENTATIVE_LEAD = "I'm not certain this covers your question, but this is the closest our help centre has:"
 NEXT_STEP = "If this doesn't sort it out, I can bring in a person from our support team."
 SETTLED_PREFIX = "A colleague from our team already took care of this: "
 
@@ -110,7 +111,9 @@ class GroundedResponder:
         self,
         *,
         max_passages: int = 3,
-        passage_score_ratio: float = 0.6,
+        # Fused (reciprocal-rank) scores are compressed: 0.92 keeps a second article only when both
+        # rankers put it nearly as high as the first, as for a message that raises two issues.
+        passage_score_ratio: float = 0.92,
         words_per_delta: int = 3,
     ) -> None:
         self.max_passages = max_passages
@@ -134,10 +137,16 @@ class GroundedResponder:
         )
 
     def compose(self, request: ReplyRequest) -> Reply:
-        if not request.retrieval.answerable:
+        retrieval = request.retrieval
+        if not retrieval.usable:
             return self.cannot_answer(request)
-        passages = self._considered(request.retrieval.passages)
+        # A tentative match is offered from the single best passage, with a caveat and an offer.
         question = content_terms(request.question)
+        passages = (
+            self._considered(retrieval.passages, question)
+            if retrieval.answerable
+            else retrieval.passages[:1]
+        )
         settled, settled_terms = _settled_note(request.notes, question)
         units = [
             _Unit(p, i, text, content_terms(text))
@@ -162,8 +171,10 @@ class GroundedResponder:
             lines.append(request.acknowledgement)
         if settled:
             lines.append(SETTLED_PREFIX + settled.rstrip(".") + ".")
+        if retrieval.tentative:
+            lines.append(TENTATIVE_LEAD)
         lines.append(_join(body))
-        if request.tone not in CONCISE_TONES:
+        if retrieval.tentative or request.tone not in CONCISE_TONES:
             lines.append(NEXT_STEP)
         return Reply(
             text="\n\n".join(lines),
@@ -172,19 +183,26 @@ class GroundedResponder:
             responder=self.name,
         )
 
-    def _considered(self, passages: list[Passage]) -> list[Passage]:
-        """The top passages whose score is close enough to the best one to be worth quoting."""
+    def _considered(self, passages: list[Passage], question: frozenset[str]) -> list[Passage]:
+        """The best passage, plus any that ranks nearly as high or answers another part of the question.
+
+        A second passage that only shares the first one's words would dilute the answer; one that
+        covers two or more question terms the first lacks is the other half of a two-part message.
+        """
         ranked = sorted(passages, key=lambda p: p.score, reverse=True)
         best = ranked[0].score
         kept = [ranked[0]]
-        seen = {ranked[0].chunk_id}
+        covered = content_terms(ranked[0].text) & question
         for passage in ranked[1:]:
             if len(kept) >= self.max_passages:
                 break
+            if passage.chunk_id in {k.chunk_id for k in kept}:
+                continue
             close = best <= 0 or passage.score >= best * self.passage_score_ratio
-            if close and passage.chunk_id not in seen:
+            adds = (content_terms(passage.text) & question) - covered
+            if close or len(adds) >= 2:
                 kept.append(passage)
-                seen.add(passage.chunk_id)
+                covered |= adds
         return kept
 
     def _choose(
