@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -82,6 +83,13 @@ class KnowledgeBase:
         self.close()
 
 
+COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
+
+
+class InvalidCollectionName(ValueError):
+    """A collection name Chroma would refuse."""
+
+
 def open_knowledge_base(
     *,
     data_dir: Path,
@@ -91,6 +99,11 @@ def open_knowledge_base(
     confidence: ConfidenceModel | None = None,
 ) -> KnowledgeBase:
     """Open (creating if needed) a knowledge base under ``data_dir/chroma`` or on a server."""
+    if not COLLECTION_NAME.fullmatch(collection):
+        raise InvalidCollectionName(
+            f"invalid collection name {collection!r}: use 3-63 letters, digits, '.', '_' or '-', "
+            "starting and ending with a letter or digit"
+        )
     client = open_client(data_dir=Path(data_dir), chroma_url=chroma_url)
     return KnowledgeBase(
         client,

@@ -14,6 +14,8 @@ import yaml
 from knowledge.types import Document
 
 SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
+# Files that describe a folder rather than answer customers; never ingested as articles.
+FOLDER_NOTES = {"readme", "license", "licence", "changelog", "contributing"}
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _FIRST_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -112,7 +114,12 @@ def _document(meta: dict[str, object], text: str, *, default_id: str, source: st
 
 def read_folder(root: Path) -> Iterator[Document | Problem]:
     """Every supported file under ``root``; doc_id from front matter, else the relative path."""
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES):
+    paths = (
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and p.stem.lower() not in FOLDER_NOTES
+    )
+    for path in sorted(paths):
         relative = path.relative_to(root).as_posix()
         default_id = relative.rsplit(".", 1)[0]
         try:

@@ -9,11 +9,18 @@ from collections.abc import Sequence
 
 from agent.policy.config import PolicyError
 from agent.sentiment.model import ModelFileError as SentimentModelError
+from knowledge.base import InvalidCollectionName
 from knowledge.minilm import ModelFileError as EmbeddingModelError
 from server.commands.jsonl import CommandError
 
 # Failures a user can fix (a bad policy file, a missing or altered model file): one line, no traceback.
-USER_ERRORS = (CommandError, PolicyError, SentimentModelError, EmbeddingModelError)
+USER_ERRORS = (
+    CommandError,
+    PolicyError,
+    SentimentModelError,
+    EmbeddingModelError,
+    InvalidCollectionName,
+)
 
 # Each module registers its sub-commands; the order is the order of `tideline --help`.
 COMMAND_MODULES = (
