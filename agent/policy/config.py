@@ -105,6 +105,23 @@ class FrustrationRule(ThresholdRule):
     severity: Severity = "medium"
 
 
+class ElevatedFrustrationRule(ThresholdRule):
+    threshold: Unit = 0.6
+    severity: Severity = "low"
+
+
+def _default_followup_signals() -> list[str]:
+    return ["repeat_contact", "elapsed_time_complaint"]
+
+
+class UnresolvedFollowupRule(_Section):
+    enabled: bool = True
+    signals: list[SignalName] = Field(default_factory=_default_followup_signals)
+    frustration_at_least: Unit = 0.6
+    require_negative: bool = True
+    severity: Severity = "medium"
+
+
 class SustainedNegativeRule(_Section):
     enabled: bool = True
     score_at_most: Score = -0.6
@@ -156,6 +173,8 @@ class Rules(_Section):
     critical_frustration: CriticalFrustrationRule = Field(default_factory=CriticalFrustrationRule)
     sustained_negative: SustainedNegativeRule = Field(default_factory=SustainedNegativeRule)
     frustration: FrustrationRule = Field(default_factory=FrustrationRule)
+    unresolved_followup: UnresolvedFollowupRule = Field(default_factory=UnresolvedFollowupRule)
+    elevated_frustration: ElevatedFrustrationRule = Field(default_factory=ElevatedFrustrationRule)
     bot_cannot_help: BotCannotHelpRule = Field(default_factory=BotCannotHelpRule)
     sensitive_topic: SensitiveTopicRule = Field(default_factory=SensitiveTopicRule)
     repeat_contact: RepeatContactRule = Field(default_factory=RepeatContactRule)

@@ -133,11 +133,11 @@ class EscalationPolicy:
         return not corroborated, evidence
 
     def _frustration(self, inp: PolicyInput, rule_id: str) -> _Outcome:
-        rule = (
-            self.config.rules.critical_frustration
-            if rule_id == "critical_frustration"
-            else self.config.rules.frustration
-        )
+        rule = {
+            "critical_frustration": self.config.rules.critical_frustration,
+            "frustration": self.config.rules.frustration,
+            "elevated_frustration": self.config.rules.elevated_frustration,
+        }[rule_id]
         out = _Outcome(rule_id)
         value = inp.reading.frustration
         crossed = rule.enabled and value >= rule.threshold
@@ -151,10 +151,55 @@ class EscalationPolicy:
             out.evidence.append(guard)
         if crossed and not held:
             out.fired, out.severity = True, rule.severity
-            strength = "very frustrated" if rule_id == "critical_frustration" else "frustrated"
+            strength = {
+                "critical_frustration": "very frustrated",
+                "frustration": "frustrated",
+                "elevated_frustration": "getting frustrated",
+            }[rule_id]
             out.reason = (
                 f"Customer is {strength} (frustration {value:.2f}, limit {rule.threshold:.2f})"
                 f"{_quote(inp.message)}"
+            )
+        return out
+
+    def _unresolved_followup(self, inp: PolicyInput) -> _Outcome:
+        """A customer chasing something unresolved (asked before, or waited days) and upset about it.
+
+        Polite business mail ("please advise ... outstanding for 14 business days") rarely reads as
+        furious, yet it is exactly the contact a person should take.
+        """
+        rule = self.config.rules.unresolved_followup
+        out = _Outcome("unresolved_followup")
+        cues = sorted(set(rule.signals) & set(inp.reading.signals))
+        value = inp.reading.frustration
+        negative = inp.reading.label == "negative" or not rule.require_negative
+        fired = rule.enabled and bool(cues) and negative and value >= rule.frustration_at_least
+        out.evidence.append(
+            Evidence(
+                "unresolved_followup",
+                "signal",
+                ", ".join(cues),
+                " | ".join(rule.signals),
+                "in",
+                bool(cues) and fired,
+            )
+        )
+        out.evidence.append(
+            Evidence(
+                "unresolved_followup",
+                "frustration",
+                round(value, 4),
+                rule.frustration_at_least,
+                ">=",
+                fired,
+            )
+        )
+        if fired:
+            out.fired, out.severity = True, rule.severity
+            what = "has contacted us before" if "repeat_contact" in cues else "has waited a long time"
+            out.reason = (
+                f"Customer {what} about an unresolved issue and is frustrated "
+                f"(frustration {value:.2f}){_quote(inp.message)}"
             )
         return out
 
@@ -311,7 +356,9 @@ class EscalationPolicy:
             self._frustration(inp, "critical_frustration"),
             self._sustained_negative(inp),
             self._frustration(inp, "frustration"),
+            self._unresolved_followup(inp),
             self._bot_cannot_help(inp),
+            self._frustration(inp, "elevated_frustration"),
             self._sensitive_topic(inp),
         ]
         repeat, repeat_evidence = self._repeat_contact(inp)

@@ -117,25 +117,31 @@ def test_explicit_request_escalates_high_and_quotes_the_customer(
 
 
 @pytest.mark.parametrize(
-    ("frustration", "rule", "severity"),
+    ("frustration", "rule", "severity", "escalate"),
     [
-        (0.74, None, "none"),
-        (0.75, "frustration", "medium"),
-        (0.89, "frustration", "medium"),
-        (0.90, "critical_frustration", "critical"),
+        (0.59, None, "none", False),
+        (0.60, "elevated_frustration", "low", False),  # watched and recorded, not handed over
+        (0.74, "elevated_frustration", "low", False),
+        (0.75, "frustration", "medium", True),
+        (0.89, "frustration", "medium", True),
+        (0.90, "critical_frustration", "critical", True),
     ],
 )
 def test_frustration_thresholds_at_the_boundary(
-    policy: EscalationPolicy, frustration: float, rule: str | None, severity: str
+    policy: EscalationPolicy, frustration: float, rule: str | None, severity: str, escalate: bool
 ) -> None:
     d = decide(policy, reading(-0.3, frustration))
     assert d.rule == rule
     assert d.severity == severity
-    assert d.escalate is (rule is not None)
+    assert d.escalate is escalate
     ev = evidence_of(d, "frustration", "frustration")
     assert ev.value == frustration and ev.threshold == 0.75 and ev.comparison == ">="
     if rule == "critical_frustration":
-        assert set(d.fired_rules) == {"critical_frustration", "frustration"}
+        assert set(d.fired_rules) == {
+            "critical_frustration",
+            "frustration",
+            "elevated_frustration",
+        }
 
 
 def test_sustained_negative_needs_two_low_scores_and_a_declining_trend(
