@@ -1,0 +1,157 @@
+"""The /ws/chat wire format (DESIGN §6): checking client frames and building server frames."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from server.records.models import Message
+
+MAX_FRAME_BYTES = 64 * 1024  # 8,000 characters of text fit with room for JSON escapes
+MAX_CLIENT_ID_CHARS = 128
+CLIENT_FRAME_TYPES = ("message", "typing", "resume")
+
+
+class FrameError(ValueError):
+    """A client frame the server cannot take; the socket stays open unless ``fatal``."""
+
+    def __init__(self, code: str, message: str, *, ref: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.ref = ref
+
+
+@dataclass(frozen=True)
+class ClientMessage:
+    client_message_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ClientTyping:
+    active: bool
+
+
+@dataclass(frozen=True)
+class ClientResume:
+    token: str
+    last_seq: int
+    conversation_id: str | None
+
+
+ClientFrame = ClientMessage | ClientTyping | ClientResume
+
+
+def parse_client_frame(raw: str) -> ClientFrame:
+    """Check one text frame; raise ``FrameError`` with a stable code for anything wrong."""
+    if len(raw.encode("utf-8")) > MAX_FRAME_BYTES:
+        raise FrameError(
+            "frame_too_large",
+            f"That was too large to send (limit {MAX_FRAME_BYTES // 1024} KB). "
+            "Please shorten your message.",
+        )
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        raise FrameError(
+            "invalid_json", "The server could not read that frame (not JSON)."
+        ) from None
+    if not isinstance(data, dict):
+        raise FrameError("invalid_frame", "A frame must be a JSON object with a 'type'.")
+    kind = data.get("type")
+    if kind is None:
+        raise FrameError("missing_field", "The frame has no 'type'.")
+    if kind not in CLIENT_FRAME_TYPES:
+        raise FrameError(
+            "unknown_type",
+            f"Unknown frame type {str(kind)[:40]!r}; "
+            f"expected one of {', '.join(CLIENT_FRAME_TYPES)}.",
+        )
+    if kind == "message":
+        return _message(data)
+    if kind == "typing":
+        active = data.get("active", True)
+        if not isinstance(active, bool):
+            raise FrameError("invalid_field", "'active' must be true or false.")
+        return ClientTyping(active=active)
+    return _resume(data)
+
+
+def _message(data: dict[str, Any]) -> ClientMessage:
+    client_id = data.get("id")
+    if client_id is None:
+        raise FrameError("missing_field", "A message needs an 'id' (the client message id).")
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID_CHARS:
+        raise FrameError(
+            "invalid_field", f"'id' must be a string of 1 to {MAX_CLIENT_ID_CHARS} characters."
+        )
+    if "text" not in data:
+        raise FrameError("missing_field", "A message needs a 'text'.", ref=client_id)
+    if not isinstance(data["text"], str):
+        raise FrameError("invalid_field", "'text' must be a string.", ref=client_id)
+    return ClientMessage(client_message_id=client_id, text=data["text"])
+
+
+def _resume(data: dict[str, Any]) -> ClientResume:
+    token = data.get("token")
+    if token is None:
+        raise FrameError("missing_field", "A resume needs the 'token' from the session frame.")
+    last_seq = data.get("last_seq", 0)
+    if isinstance(last_seq, bool) or not isinstance(last_seq, int) or last_seq < 0:
+        raise FrameError("invalid_field", "'last_seq' must be a whole number, 0 or more.")
+    conversation_id = data.get("conversation_id")
+    if conversation_id is not None and not isinstance(conversation_id, str):
+        raise FrameError("invalid_field", "'conversation_id' must be a string.")
+    return ClientResume(token=str(token), last_seq=last_seq, conversation_id=conversation_id)
+
+
+# --- server frames -------------------------------------------------------------------------
+
+
+def error_frame(
+    code: str, message: str, *, ref: str | None = None, fatal: bool = False
+) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": "error", "code": code, "message": message, "fatal": fatal}
+    if ref is not None:
+        frame["ref"] = ref
+    return frame
+
+
+def message_frame(message: Message, *, reply_to: str | None = None) -> dict[str, Any]:
+    """A stored message as the customer sees it; the customer's own carry their client id."""
+    frame: dict[str, Any] = {
+        "type": "message",
+        "seq": message.seq,
+        "role": message.role,
+        "text": message.text,
+        "citations": [
+            {
+                "doc_id": c.get("doc_id"),
+                "chunk_id": c.get("chunk_id"),
+                "title": c.get("title"),
+                "url": c.get("url"),
+            }
+            for c in message.citations or []
+        ],
+        "created_at": message.created_at,
+    }
+    if message.client_message_id is not None:
+        frame["client_message_id"] = message.client_message_id
+    if reply_to is not None:
+        frame["reply_to"] = reply_to
+    return frame
+
+
+def handoff_frame(ticket: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "handoff",
+        "status": "queued",
+        "position": ticket.get("position"),
+        "estimated_wait_s": ticket.get("estimated_wait_s"),
+        "severity": ticket.get("severity"),
+    }
+
+
+def encode(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))

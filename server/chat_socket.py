@@ -1,0 +1,311 @@
+"""One customer's /ws/chat connection: reads client frames, keeps delivery in order, resumes.
+
+Every frame the customer receives goes through one outbox and one sender task, so frames are never
+interleaved or reordered. Messages carry a ``seq``; a connection never sends a seq twice, and token
+frames carry their offset in the reply, so a resume that overlaps live delivery sends no duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from agent.messages import InvalidMessage, clean_customer_message
+from server.chat_frames import (
+    ClientMessage,
+    ClientResume,
+    ClientTyping,
+    FrameError,
+    encode,
+    error_frame,
+    handoff_frame,
+    message_frame,
+    parse_client_frame,
+)
+from server.conversation_hub import ConversationHub, Frame, closed_frame
+from server.conversations import ConversationService
+from server.metrics import ChannelMetrics
+from server.rate_limits import AddressSockets, ChannelLimits, TokenBucket
+from server.records.errors import ConversationNotFound
+from server.resume_tokens import InvalidResumeToken, ResumeTokens
+
+# Close codes (RFC 6455 §7.4.1; 4000-4999 are ours to define).
+TRY_AGAIN_LATER = 1013
+
+
+class ConnectionState(StrEnum):
+    OPEN = "open"  # accepted, no conversation yet
+    IN_SESSION = "in_session"  # bound to a conversation
+    CLOSED = "closed"
+
+
+_MOVES = {
+    ConnectionState.OPEN: {ConnectionState.IN_SESSION, ConnectionState.CLOSED},
+    ConnectionState.IN_SESSION: {ConnectionState.CLOSED},
+    ConnectionState.CLOSED: set(),
+}
+
+
+@dataclass
+class Channel:
+    """Everything a customer connection needs, built once per app."""
+
+    service: ConversationService
+    hub: ConversationHub
+    tokens: ResumeTokens
+    limits: ChannelLimits
+    metrics: ChannelMetrics
+    addresses: AddressSockets
+
+
+class ChatConnection:
+    def __init__(self, websocket: WebSocket, channel: Channel) -> None:
+        self.websocket = websocket
+        self.channel = channel
+        self.state = ConnectionState.OPEN
+        self.conversation_id: str | None = None
+        self.outbox: asyncio.Queue[Frame | None] = asyncio.Queue()
+        self.last_sent_seq = 0
+        self.streamed: dict[str, int] = {}  # reply_to -> characters of that reply already sent
+        self.holding: list[Frame] | None = None  # frames that arrive while a resume replays
+        limits = channel.limits
+        self.messages = TokenBucket(burst=limits.messages_burst, rate=limits.messages_per_s)
+        self.frames = TokenBucket(burst=limits.frames_burst, rate=limits.frames_per_s)
+
+    def _move(self, target: ConnectionState) -> None:
+        if target not in _MOVES[self.state]:
+            raise RuntimeError(f"a connection cannot move from {self.state} to {target}")
+        self.state = target
+
+    # --- outbound -------------------------------------------------------------------------
+
+    def deliver(self, frame: Frame) -> None:
+        """Queue a frame for the customer, dropping what this socket has already sent."""
+        if self.state is ConnectionState.CLOSED:
+            return
+        if self.holding is not None:
+            self.holding.append(frame)
+            return
+        kind = frame["type"]
+        if kind == "message":
+            if frame["seq"] <= self.last_sent_seq:
+                return
+            self.last_sent_seq = frame["seq"]
+            if frame.get("reply_to"):
+                self.streamed.pop(frame["reply_to"], None)
+        elif kind == "token":
+            frame = self._unsent_part(frame)
+            if not frame["delta"]:
+                return
+        self.outbox.put_nowait(frame)
+
+    def _unsent_part(self, frame: Frame) -> Frame:
+        sent = self.streamed.get(frame["reply_to"], 0)
+        start = max(0, sent - frame["offset"])
+        delta = frame["delta"][start:]
+        self.streamed[frame["reply_to"]] = max(sent, frame["offset"] + len(frame["delta"]))
+        return {**frame, "offset": frame["offset"] + start, "delta": delta}
+
+    def error(
+        self, code: str, message: str, *, ref: str | None = None, fatal: bool = False
+    ) -> None:
+        self.channel.metrics.errors.labels(code=code).inc()
+        self.deliver(error_frame(code, message, ref=ref, fatal=fatal))
+
+    async def _send_loop(self) -> None:
+        while True:
+            frame = await self.outbox.get()
+            if frame is None:
+                return
+            try:
+                await self.websocket.send_text(encode(frame))
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                return
+
+    # --- the connection -------------------------------------------------------------------
+
+    async def serve(self) -> None:
+        await self.websocket.accept()
+        sender = asyncio.create_task(self._send_loop())
+        try:
+            while True:
+                received = await self.websocket.receive()
+                if received["type"] == "websocket.disconnect":
+                    break
+                text = received.get("text")
+                if text is None:
+                    self.error("unsupported_frame", "Frames must be JSON text, not binary.")
+                    continue
+                await self._handle(text)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            if self.conversation_id is not None:
+                self.channel.hub.unsubscribe(self.conversation_id, self)
+            self.outbox.put_nowait(None)
+            self._move(ConnectionState.CLOSED)
+            # Let frames already queued go out (e.g. a fatal error) before the socket goes.
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(sender, timeout=2)
+
+    async def _handle(self, text: str) -> None:
+        try:
+            frame = parse_client_frame(text)
+        except FrameError as exc:
+            self.error(exc.code, str(exc), ref=exc.ref)
+            return
+        if not self.frames.take():
+            self._rate_limited(self.frames, getattr(frame, "client_message_id", None))
+            return
+        if isinstance(frame, ClientMessage):
+            await self._message(frame)
+        elif isinstance(frame, ClientResume):
+            await self._resume(frame)
+        elif isinstance(frame, ClientTyping):
+            pass  # relayed to the agent console once it exists; nothing to do for the bot
+
+    def _rate_limited(self, bucket: TokenBucket, ref: str | None) -> None:
+        wait = max(1, round(bucket.retry_after()))
+        self.error(
+            "rate_limited",
+            f"You're sending messages too quickly; please wait {wait} second"
+            f"{'s' if wait != 1 else ''} and try again. Your message was not sent.",
+            ref=ref,
+        )
+
+    async def _message(self, frame: ClientMessage) -> None:
+        service = self.channel.service
+        try:
+            text = clean_customer_message(frame.text, max_chars=service.bot.max_message_chars)
+        except InvalidMessage as exc:
+            self.error(exc.code, str(exc), ref=frame.client_message_id)
+            return
+        if not self.messages.take():
+            self._rate_limited(self.messages, frame.client_message_id)
+            return
+        if self.conversation_id is None:
+            await self._start_session()
+        assert self.conversation_id is not None
+        self.channel.hub.submit_turn(
+            self.conversation_id, frame.client_message_id, text, on_error=self.deliver
+        )
+
+    async def _start_session(self) -> None:
+        conversation_id = await asyncio.to_thread(self.channel.service.start_conversation)
+        self._bind(conversation_id)
+        self.deliver(self._session_frame(conversation_id, resumed=False, owner="bot"))
+
+    def _bind(self, conversation_id: str) -> None:
+        self._move(ConnectionState.IN_SESSION)
+        self.conversation_id = conversation_id
+        self.channel.hub.subscribe(conversation_id, self)
+
+    def _session_frame(self, conversation_id: str, *, resumed: bool, owner: str) -> Frame:
+        return {
+            "type": "session",
+            "conversation_id": conversation_id,
+            "resume_token": self.channel.tokens.issue(conversation_id),
+            "resumed": resumed,
+            "owner": owner,
+        }
+
+    async def _resume(self, frame: ClientResume) -> None:
+        service, hub = self.channel.service, self.channel.hub
+        try:
+            conversation_id = self.channel.tokens.verify(
+                frame.token, conversation_id=frame.conversation_id
+            )
+            owner = await asyncio.to_thread(service.owner, conversation_id)
+        except (InvalidResumeToken, ConversationNotFound):
+            # One answer for forged, expired and foreign tokens: nothing to learn from a refusal.
+            self.error(
+                "invalid_resume_token",
+                "This chat session can't be resumed. Send a message to start a new conversation.",
+            )
+            return
+        if self.conversation_id not in (None, conversation_id):
+            self.error("already_in_session", "This connection already belongs to a conversation.")
+            return
+        self.holding = []
+        if self.conversation_id is None:
+            self._bind(conversation_id)
+        try:
+            missed, ticket = await asyncio.to_thread(
+                self._catch_up, conversation_id, frame.last_seq, owner
+            )
+        except BaseException:
+            self._release_held()
+            raise
+        held, self.holding = self.holding, None
+        self.last_sent_seq = frame.last_seq
+        self.streamed.clear()
+        self.deliver(self._session_frame(conversation_id, resumed=True, owner=owner))
+        for replayed in missed:
+            self.deliver(replayed)
+        if ticket is not None:
+            self.deliver(handoff_frame(ticket))
+        elif owner == "human":
+            self.deliver({"type": "agent_joined"})
+        elif owner == "closed":
+            self.deliver(closed_frame("The conversation has been closed."))
+        stream = hub.streaming(conversation_id)
+        if stream is not None:
+            self.deliver({"type": "typing", "role": "bot", "active": True})
+            self.deliver(
+                {"type": "token", "reply_to": stream.reply_to, "offset": 0, "delta": stream.text}
+            )
+        for live in held:
+            self.deliver(live)
+
+    def _release_held(self) -> None:
+        held, self.holding = self.holding or [], None
+        for live in held:
+            self.deliver(live)
+
+    def _catch_up(
+        self, conversation_id: str, last_seq: int, owner: str
+    ) -> tuple[list[Frame], dict[str, Any] | None]:
+        """The missed messages as frames (replies linked to the message they answer) and the
+        queue status when the conversation waits for a person."""
+        service = self.channel.service
+        frames: list[Frame] = []
+        asked: str | None = None
+        # Read from the start so each replayed reply can name the message it answers.
+        for message in service.messages_after(conversation_id, 0):
+            if message.role == "customer":
+                asked = message.client_message_id
+            if message.seq > last_seq:
+                reply_to = asked if message.role in ("bot", "system") else None
+                frames.append(message_frame(message, reply_to=reply_to))
+        ticket = service.queue_status(conversation_id) if owner == "queued" else None
+        return frames, ticket
+
+
+async def serve_chat_socket(websocket: WebSocket, channel: Channel) -> None:
+    """Accept one customer socket within the per-address limit, and serve it to the end."""
+    address = websocket.client.host if websocket.client else "unknown"
+    if not channel.addresses.acquire(address):
+        await websocket.accept()
+        channel.metrics.errors.labels(code="too_many_connections").inc()
+        await websocket.send_text(
+            encode(
+                error_frame(
+                    "too_many_connections",
+                    "Too many chats are open from your network; close one and try again.",
+                    fatal=True,
+                )
+            )
+        )
+        await websocket.close(code=TRY_AGAIN_LATER)
+        return
+    channel.metrics.open_sockets.inc()
+    try:
+        await ChatConnection(websocket, channel).serve()
+    finally:
+        channel.metrics.open_sockets.dec()
+        channel.addresses.release(address)

@@ -1,0 +1,99 @@
+"""Signed resume tokens: prove a reconnecting widget belongs to the conversation it names."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Callable
+
+from agent.settings import Settings
+
+DEFAULT_SECRET = "dev-only-insecure-secret"
+MIN_PRODUCTION_SECRET_CHARS = 32
+TOKEN_VERSION = "v1"
+# A customer coming back to a tab after a week should still find the conversation.
+DEFAULT_MAX_AGE_S = 30 * 86_400.0
+
+
+class InsecureSecret(ValueError):
+    """The server would sign tokens with a secret anyone can read in the source."""
+
+
+class InvalidResumeToken(ValueError):
+    """A token that is forged, expired, malformed or for another conversation.
+
+    The message is the same in every case so a refusal reveals nothing about which one it was.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("This chat session cannot be resumed.")
+
+
+def signing_secret(settings: Settings) -> bytes:
+    """The secret from settings; the default or a short one is refused in production."""
+    secret = settings.secret_key.get_secret_value()
+    if settings.environment == "production" and (
+        secret == DEFAULT_SECRET or len(secret) < MIN_PRODUCTION_SECRET_CHARS
+    ):
+        raise InsecureSecret(
+            "TIDELINE_SECRET_KEY must be set to a random value of at least "
+            f"{MIN_PRODUCTION_SECRET_CHARS} characters when TIDELINE_ENVIRONMENT=production "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    return secret.encode("utf-8")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class ResumeTokens:
+    """Issues and checks ``v1.<conversation>.<issued>.<hmac>`` tokens (HMAC-SHA256)."""
+
+    def __init__(
+        self,
+        secret: bytes,
+        *,
+        max_age_s: float = DEFAULT_MAX_AGE_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        # Derive a key for this one purpose, so the same secret can sign other things safely.
+        self._key = hmac.new(secret, b"tideline resume token", hashlib.sha256).digest()
+        self.max_age_s = max_age_s
+        self.clock = clock
+
+    def _sign(self, payload: str) -> str:
+        return _b64(hmac.new(self._key, payload.encode("utf-8"), hashlib.sha256).digest())
+
+    def issue(self, conversation_id: str) -> str:
+        payload = f"{TOKEN_VERSION}.{_b64(conversation_id.encode('utf-8'))}.{int(self.clock())}"
+        return f"{payload}.{self._sign(payload)}"
+
+    def verify(self, token: object, *, conversation_id: str | None = None) -> str:
+        """The conversation the token was issued for; raises ``InvalidResumeToken`` otherwise."""
+        if not isinstance(token, str) or len(token) > 512:
+            raise InvalidResumeToken()
+        parts = token.split(".")
+        if len(parts) != 4 or parts[0] != TOKEN_VERSION:
+            raise InvalidResumeToken()
+        payload, signature = ".".join(parts[:3]), parts[3]
+        if not hmac.compare_digest(self._sign(payload), signature):
+            raise InvalidResumeToken()
+        try:
+            owner = _unb64(parts[1]).decode("utf-8")
+            issued = int(parts[2])
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidResumeToken() from None
+        if self.clock() - issued > self.max_age_s:
+            raise InvalidResumeToken()
+        if conversation_id is not None and not hmac.compare_digest(
+            owner.encode("utf-8"), conversation_id.encode("utf-8")
+        ):
+            raise InvalidResumeToken()
+        return owner
