@@ -108,7 +108,7 @@ def open_knowledge_base(
     return KnowledgeBase(
         client,
         collection,
-        embedder or default_embedder(),
+        embedder or default_embedder(cache_dir=Path(data_dir) / "models"),
         confidence=confidence or ConfidenceModel.load(),
     )
 

@@ -50,8 +50,10 @@ class LocalMiniLMEmbedder:
         token_budget: int = 2048,
         backend: Literal["onnx", "numpy"] = "onnx",
         threads: int = 1,
+        cache_dir: Path | None = None,
     ) -> None:
         self.model_dir = model_dir
+        self.cache_dir = cache_dir
         self.batch_size = batch_size
         self.token_budget = token_budget
         self.backend = backend
@@ -67,6 +69,7 @@ class LocalMiniLMEmbedder:
                     self.model_dir or bundled_model_dir(),
                     backend=self.backend,
                     threads=self.threads,
+                    cache_dir=self.cache_dir,
                 )
             return self._model
 
@@ -141,9 +144,12 @@ class OpenAIEmbedder:
 
 
 @lru_cache(maxsize=1)
-def default_embedder() -> LocalMiniLMEmbedder:
-    """The bundled MiniLM, loaded once per process (checksums, weights and graph take ~2-3 s)."""
-    return LocalMiniLMEmbedder()
+def default_embedder(cache_dir: Path | None = None) -> LocalMiniLMEmbedder:
+    """The bundled MiniLM (checksums, weights and graph take ~2-3 s at first use).
+
+    With ``cache_dir`` (the data directory's model cache) the ONNX graph is built once and reused.
+    """
+    return LocalMiniLMEmbedder(cache_dir=cache_dir)
 
 
 def build_embedder(

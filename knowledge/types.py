@@ -100,6 +100,6 @@ class RetrievalResult:
 
 
 class Retriever(Protocol):
-    """Anything that answers a query with ranked passages (the hybrid retriever, or a test double)."""
+    """Anything that answers a query with ranked passages (the hybrid retriever, a test double)."""
 
     def search(self, query: str, k: int = 5) -> RetrievalResult: ...
