@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/tideline chat
+	$(BIN)/tideline serve
 
 test: install
 	$(BIN)/python -m pytest
