@@ -1,4 +1,4 @@
-"""SupportBot: runs customer turns through the compiled graph and applies human-side ownership moves."""
+"""SupportBot: runs customer turns through the compiled graph; applies human-side ownership moves."""
 
 from __future__ import annotations
 

@@ -22,15 +22,15 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[Any]]:
         from psycopg.rows import dict_row
 
         conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
-        with psycopg.connect(conninfo, autocommit=True, row_factory=dict_row) as conn:
-            saver = PostgresSaver(conn)  # type: ignore[arg-type]
+        with psycopg.connect(conninfo, autocommit=True, row_factory=dict_row) as pg:
+            saver = PostgresSaver(pg)  # type: ignore[arg-type]
             saver.setup()
             yield saver
         return
-    conn = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    db = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
     try:
-        yield SqliteSaver(conn)
+        yield SqliteSaver(db)
     finally:
-        conn.close()
+        db.close()

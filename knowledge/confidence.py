@@ -29,7 +29,7 @@ class ConfidenceModel:
     threshold: float = 0.5
     # Below `threshold` but at or above this, the best passage is offered with a caveat. Chosen on
     # the retrieval set: at 0.40 about 87 % of correctly ranked questions get an answer (most of
-    # them confidently, above `threshold`) while 54 % of unanswerable ones are still refused outright.
+    # them confidently, above `threshold`) while 54 % of unanswerable ones are still refused.
     tentative_threshold: float = 0.4
 
     def probability(self, features: dict[str, float]) -> float:

@@ -153,9 +153,13 @@ def default_embedder(cache_dir: Path | None = None) -> LocalMiniLMEmbedder:
 
 
 def build_embedder(
-    model: str = LOCAL_MODEL, *, api_key: str | None = None, base_url: str | None = None
+    model: str = LOCAL_MODEL,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    cache_dir: Path | None = None,
 ) -> Embedder:
     """The embedder ``Settings.embedding_model`` names: 'local-minilm' or an OpenAI model name."""
     if model in (LOCAL_MODEL, LocalMiniLMEmbedder.name, "all-minilm-l6-v2"):
-        return default_embedder()
+        return default_embedder(cache_dir=cache_dir)
     return OpenAIEmbedder(model, api_key=api_key, base_url=base_url)

@@ -13,7 +13,7 @@ from knowledge.base import InvalidCollectionName
 from knowledge.minilm import ModelFileError as EmbeddingModelError
 from server.commands.jsonl import CommandError
 
-# Failures a user can fix (a bad policy file, a missing or altered model file): one line, no traceback.
+# Failures a user can fix (a bad policy file, an altered model file): one line, no traceback.
 USER_ERRORS = (
     CommandError,
     PolicyError,

@@ -1,4 +1,4 @@
-"""ConversationService: one customer turn end to end — stored message, graph turn, records written."""
+"""ConversationService: one customer turn end to end: stored message, graph turn, records."""
 
 from __future__ import annotations
 

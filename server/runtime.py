@@ -1,4 +1,4 @@
-"""Builds a running Tideline from Settings: knowledge base, analyzer, policy, responder, records, graph."""
+"""Builds a running Tideline from Settings: knowledge base, analyzer, policy, responder, records."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
+from langchain_core.language_models import BaseChatModel
 from sqlalchemy.engine import Engine
 
 from agent.bot import SupportBot
@@ -21,7 +22,7 @@ from agent.sentiment.llm import LLMAnalyzer
 from agent.sentiment.offline import OfflineAnalyzer
 from agent.sentiment.reading import SentimentAnalyzer
 from agent.settings import Settings
-from knowledge import KnowledgeBase, ensure_sample_loaded, open_knowledge_base
+from knowledge import KnowledgeBase, build_embedder, ensure_sample_loaded, open_knowledge_base
 from server.conversations import ConversationService
 from server.records.db import init_db, make_engine
 from server.records.queue import SqlHandoffQueue
@@ -39,14 +40,14 @@ class Runtime:
     conversations: ConversationService
 
 
-def build_analyzer(settings: Settings, chat_model: object | None) -> SentimentAnalyzer:
+def build_analyzer(settings: Settings, chat_model: BaseChatModel | None) -> SentimentAnalyzer:
     offline = OfflineAnalyzer.load()
     if chat_model is not None and settings.use_llm_sentiment:
         return LLMAnalyzer(chat_model, fallback=offline, timeout_s=settings.sentiment_timeout_s)
     return offline
 
 
-def build_responder(chat_model: object | None) -> Responder:
+def build_responder(chat_model: BaseChatModel | None) -> Responder:
     grounded = GroundedResponder()
     if chat_model is None:
         return grounded
@@ -68,6 +69,12 @@ def open_runtime(
                 data_dir=settings.resolved_data_dir,
                 collection=settings.collection,
                 chroma_url=settings.chroma_url,
+                embedder=build_embedder(
+                    settings.embedding_model,
+                    api_key=key.get_secret_value() if (key := settings.openai_api_key) else None,
+                    base_url=settings.openai_base_url,
+                    cache_dir=settings.model_cache_dir,
+                ),
             )
         )
         if load_sample:

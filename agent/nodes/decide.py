@@ -20,10 +20,8 @@ def make_decide_node(deps: TurnDependencies) -> Any:
         answerable = RetrievalResult.from_dict(retrieval).usable
         owner = state.get("owner", Owner.BOT.value)
         # The streak counts only turns the bot had to answer; a human's stretch resets it.
-        if owner != Owner.BOT.value:
-            streak = 0
-        else:
-            streak = 0 if answerable else state.get("ungrounded_streak", 0) + 1
+        missed = owner == Owner.BOT.value and not answerable
+        streak = state.get("ungrounded_streak", 0) + 1 if missed else 0
         history = state.get("customer_history")
         decision = deps.policy.evaluate(
             PolicyInput(

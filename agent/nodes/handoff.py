@@ -1,4 +1,4 @@
-"""The `handoff` node: packages the conversation for a human, queues it durably, tells the customer."""
+"""The `handoff` node: packages the conversation, queues it durably, then tells the customer."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def customer_notice(ticket: QueueTicket) -> str:
     place = "next in line" if ticket.position == 1 else f"number {ticket.position} in the queue"
     return (
         "I'm bringing in a member of our support team. "
-        f"You're {place}; the estimated wait is about {minutes} minute{'s' if minutes != 1 else ''}. "
+        f"You're {place}; the estimated wait is about {minutes} minute{'' if minutes == 1 else 's'}. "
         "They will see this whole conversation, so you won't need to repeat anything."
     )
 

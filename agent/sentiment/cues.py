@@ -148,6 +148,9 @@ _ACRONYMS = words(
     """
 )
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
+# Hashtags, @handles and codes next to digits ("#AA123", "ABC-1234", "SKU42") are names, not voice.
+_NOT_SPOKEN = re.compile(r"[#@]\w+|\b\w*\d[\w-]*|\b[A-Z]+-(?=\w*\d)")
+_INTERJECTIONS = words("LOL LMAO LMFAO ROFL OMG OMFG IDK BRB TIA NVM SMH TYSM THX PLS PLZ XOXO")
 _EMPHATIC_CAPS = words(
     """
     NOW NEVER STILL NOTHING NOT WORST ANY AGAIN TODAY WHY WHERE HELLO STOP NO WRONG REFUND
@@ -167,11 +170,11 @@ _POSITIVE_INTERJECTION = (
     r"(?:oh\s+)?(?:just\s+)?(?:great|wonderful|fantastic|perfect|brilliant|lovely|awesome|super"
     r"|marvellous|marvelous|terrific|excellent|amazing|splendid|nice|fabulous)"
 )
+# Bad events only: "great, I'll wait a few more days" or "perfect, I didn't know that" are sincere.
 _NEGATIVE_EVENT = (
-    r"(?:another|again|delay\w*|still|waiting|wait|hold|broken|broke|cancel\w*|charged|ignored"
-    r"|nobody|no one|late|lost|missing|error\w*|crash\w*|down|outage|failed|fail\w*|worse|nothing"
-    r"|more|hours|days|weeks|useless|stuck|yet|no reply|no answer|no response|not working|doesn't"
-    r"|didn't|won't|can't)"
+    r"(?:another|again|delay\w*|still|waiting|on hold|broken|broke|cancell?ed|charged|ignored"
+    r"|nobody|no one|late|lost|missing|error\w*|crash\w*|outage|failed|fail\w*|worse|nothing works"
+    r"|useless|stuck|no reply|no answer|no response|not working|doesn't work|didn't work)"
 )
 
 SARCASM = _rx(
@@ -204,15 +207,24 @@ _SHORT_POSITIVE = re.compile(
     r"|wonderful|perfect|brilliant|lovely|thanks|thank you|then))?\W*$",
     re.IGNORECASE,
 )
+# An earlier message counts as a complaint only with a bad event or a grievance in it: "how long
+# does a refund take?" names a topic of complaints without making one, so a "perfect, thanks" after
+# it is meant.
 _COMPLAINT_CONTEXT = re.compile(
-    r"\b(?:not|never|still|again|broken|late|lost|missing|refund|wrong|waiting|cancel\w*|charged"
-    r"|ridiculous|useless|problem|issue|error|doesn't|didn't|won't|can't|no one|nobody)\b",
+    r"\b(?:still\s+(?:not|no|nothing|broken|waiting|missing|hasn't|haven't|isn't|doesn't|can't)"
+    r"|(?:lost|late|wrong|broken|missing|damaged|delayed|stuck)\s+again|again\b.{0,30}\b(?:lost"
+    r"|late|wrong|broken|missing|failed|charged)|never\s+(?:arrived|came|received|got|showed)"
+    r"|(?:is|was|got|arrived|came)\s+(?:lost|broken|damaged|late|wrong)|charged\s+(?:me\s+)?twice"
+    r"|ridiculous|useless|unacceptable|terrible|awful|worst|nobody|no one|nothing works"
+    r"|not\s+(?:working|happy|good enough|acceptable)|doesn't work|didn't work|won't work"
+    r"|waiting|waited|again and again|third time|how many times)\b",
     re.IGNORECASE,
 )
 
+
 THREAT_TO_CANCEL = _rx(
     r"\b(?:i'm|i am|i'll|i will|we'll|we will|we're|we are|going to|gonna|about to|or i|otherwise i"
-    r"|then i|i shall|i may|i might|i want to|i'd like to|seriously considering|considering)\s+"
+    r"|then i|i shall|i may|i might|seriously considering|considering)\s+"
     r"(?:just\s+|definitely\s+|have to\s+|be\s+)?"
     r"(?:cancel\w*|clos\w+\s+my\s+account|leav\w+|switch\w*"
     r"|terminat\w+|end\w*\s+my\s+(?:contract|subscription)|unsubscrib\w+|done with you)\b",
@@ -223,7 +235,17 @@ THREAT_TO_CANCEL = _rx(
     r"\b(?:done|finished)\s+with\s+(?:you|your\s+(?:company|service|product|brand))\b",
     r"\b(?:last|final)\s+(?:order|time i (?:order|buy|use))\b|\blost\s+a\s+customer\b",
     r"\b(?:cancel\w*|close)\s+(?:my|our|the)\s+(?:account|subscription|membership|contract|plan"
-    r"|service)\s+(?:if|unless|immediately|today|right now|now)\b",
+    r"|service)\s+(?:if|unless)\b",
+    r"\b(?:fix|sort|refund|resolve)\s+(?:this|it|that)\b.{0,40}\bor\s+(?:i|we)\b.{0,20}\bcancel",
+)
+# A calm wish to cancel or close something: a how-to the help centre answers, unless threatened.
+CANCELLATION_REQUEST = _rx(
+    r"\b(?:cancel\w*\s+(?:(?:my|our|the|this|an?)\s+)?|(?:terminat\w+|end|close|stop"
+    r"|unsubscrib\w+\s+from)\s+(?:my|our|this)\s+)(?:\w+\s+){0,2}?(?:order|subscription|membership|account|contract|plan|booking"
+    r"|reservation|service|renewal|trial|payment|direct debit|standing order)s?\b",
+    r"\b(?:want|like|need|wish|trying|try|how)\s+(?:do\s+i\s+|can\s+i\s+|to\s+)?"
+    r"(?:cancel|unsubscribe|terminate)\b",
+    r"\bcancell?ation\s+(?:request|form|fee|policy|process|of\s+my)\b|\bunsubscribe\b",
 )
 
 CHARGEBACK = _rx(
@@ -261,8 +283,12 @@ SAFETY = _rx(
 )
 _NOT_SAFETY = re.compile(
     r"\b(?:fire\s*(?:tv|stick|tablet|hd|os|fox|base)|burn(?:ed|t|ing)?\s+(?:a\s+)?(?:cd|dvd|disc"
-    r"|through\s+(?:my\s+)?(?:data|credit|money|budget|allowance|cash))|smoke\s+test"
-    r"|no\s+smoke\s+without|kindle fire)\b",
+    r"|through)|burn(?:ed|t|ing)?\s+out|burning\s+(?:question|issue|desire)|heartburn|sunburn"
+    r"|smoke\s+test|no\s+smoke\s+without|kindle fire|fire\s+(?:off|away|me|us|an?\s+email)"
+    # "exploding with notifications" is busy, "my phone exploded" is not: the guard needs the "with"
+    r"|(?:inbox|phone|notifications?|messages?|sales|orders?|app|site|website|team)\s+(?:is\s+|are\s+"
+    r"|has\s+been\s+|have\s+been\s+)?(?:explod\w*|blow\w*\s+up|on\s+fire)\s+(?:with|lately"
+    r"|today|this\s+(?:week|month|year))|hot\s+(?:deal|offer|item|topic|seller))\b",
     re.IGNORECASE,
 )
 
@@ -292,8 +318,20 @@ _NOT_GRATITUDE = re.compile(
 )
 
 
+_GRIEVANCE = re.compile(
+    r"\b(?:ridiculous|useless|unacceptable|terrible|awful|worst|pathetic|joke|disgrace\w*"
+    r"|fed up|sick of|tired of|still\s+(?:not|no|nothing|broken|waiting|missing))\b",
+    re.IGNORECASE,
+)
+
+
 def _all_caps(text: str) -> bool:
-    shouted = [w for w in _CAPS_WORD.findall(text) if w.strip("'") not in _ACRONYMS]
+    text = _NOT_SPOKEN.sub(" ", text)
+    shouted = [
+        w
+        for w in _CAPS_WORD.findall(text)
+        if w.strip("'") not in _ACRONYMS and w.strip("'") not in _INTERJECTIONS
+    ]
     if not shouted:
         return False
     if len(shouted) >= 2 or any(w in _EMPHATIC_CAPS for w in shouted):
@@ -307,8 +345,26 @@ def _sarcasm(text: str, context: Sequence[str] | None) -> bool:
         return True
     # A bare "Great." or "Perfect, thanks" right after a complaint is rarely meant.
     if context and _SHORT_POSITIVE.match(text):
-        return any(_COMPLAINT_CONTEXT.search(earlier) for earlier in context[-3:])
+        # "Perfect, thank you" after a past problem mentioned in passing is meant; with thanks in
+        # it, only an earlier message that is itself a grievance turns it around.
+        strict = _any(GRATITUDE, text)
+        return any(_complaint(earlier, strict=strict) for earlier in context[-3:])
     return False
+
+
+def _complaint(earlier: str, *, strict: bool = False) -> bool:
+    own = own_words(earlier)
+    if not strict and _COMPLAINT_CONTEXT.search(own):
+        return True
+    if _GRIEVANCE.search(own):
+        return True
+    lowered = own.lower()
+    return (
+        _any(REPEAT_CONTACT, lowered)
+        or _any(ELAPSED_TIME, lowered)
+        or _any(PROFANITY, lowered)
+        or _all_caps(own)
+    )
 
 
 def own_words(text: str) -> str:
@@ -335,6 +391,7 @@ def detect(text: str, context: Sequence[str] | None = None) -> tuple[str, ...]:
         found.append("sarcasm_suspected")
     if _any(THREAT_TO_CANCEL, own, negatable=True, negation=_WISH_NEGATION):
         found.append("threat_to_cancel")
+
     if _any(CHARGEBACK, own, negatable=True):
         found.append("chargeback_threat")
     if _any(LEGAL_THREAT, own):
@@ -345,4 +402,8 @@ def detect(text: str, context: Sequence[str] | None = None) -> tuple[str, ...]:
         found.append("hedged_dissatisfaction")
     if _any(GRATITUDE, _NOT_GRATITUDE.sub(" ", own)) and "sarcasm_suspected" not in found:
         found.append("gratitude")
+    if "threat_to_cancel" not in found and _any(
+        CANCELLATION_REQUEST, own, negatable=True, negation=_WISH_NEGATION
+    ):
+        found.append("cancellation_request")
     return tuple(found)

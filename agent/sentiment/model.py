@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from agent.sentiment.features import HASH_SIZE, N_FEATURES, MessageFeatures, hashed_weight
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
 
 FloatArray = npt.NDArray[np.float32]

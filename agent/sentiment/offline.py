@@ -22,6 +22,7 @@ DEFAULT_MODEL_PATH = Path(__file__).parent / "model" / "sentiment.npz"
 
 # How much each cue alone raises frustration. A calm customer asking for a person stays below the
 # policy's medium threshold (0.75) on this cue alone; the explicit-request rule escalates anyway.
+# A calm cancellation request (``cancellation_request``) is a how-to and adds nothing.
 FRUSTRATION_CUES = {
     "explicit_human_request": 0.55,
     "repeat_contact": 0.5,
@@ -35,12 +36,21 @@ FRUSTRATION_CUES = {
     "safety_concern": 0.25,
     "hedged_dissatisfaction": 0.05,
 }
+# A request for a person with no other cue of anger ("could I talk to someone please?") is a
+# preference, not exasperation: it weighs this much instead of the full weight above.
+CALM_HUMAN_REQUEST_WEIGHT = 0.2
+_ANGER_CUES = frozenset(FRUSTRATION_CUES) - {"explicit_human_request", "hedged_dissatisfaction"}
 # A wait of a week or more weighs more than "since this morning".
 LONG_WAIT_WEIGHT = 0.6
 _LONG_WAIT = re.compile(
     r"\b(?:weeks?|months?|fortnight|(?:[7-9]|\d{2,}|seven|eight|nine|ten|eleven|twelve|fourteen"
     r"|fifteen|twenty|thirty)\s+(?:business\s+|working\s+)?days)\b",
     re.IGNORECASE,
+)
+# A wait that began only yesterday or this morning is a concern, not yet a grievance.
+SHORT_WAIT_WEIGHT = 0.25
+_SHORT_WAIT = re.compile(
+    r"\bsince\s+(?:yesterday|this morning|last night|earlier|lunch|breakfast)\b", re.IGNORECASE
 )
 # Negativity alone ("the item arrived broken") makes a customer annoyed, not furious.
 NEGATIVITY_SHARE = 0.8
@@ -108,10 +118,12 @@ class OfflineAnalyzer:
 
         if "hedged_dissatisfaction" in signals and not _strongly_negative(signals):
             neg = min(neg, -score)
-        long_wait = (
-            "elapsed_time_complaint" in signals and _LONG_WAIT.search(text[:4000]) is not None
+        waited = "elapsed_time_complaint" in signals
+        long_wait = waited and _LONG_WAIT.search(text[:4000]) is not None
+        short_wait = waited and not long_wait and _SHORT_WAIT.search(text[:4000]) is not None
+        frustration = self._frustration(
+            signals, neg, anger, long_wait=long_wait, short_wait=short_wait
         )
-        frustration = self._frustration(signals, neg, anger, long_wait=long_wait)
         urgency = _noisy_or(
             0.3 * frustration,
             [URGENCY_CUES[s] for s in signals if s in URGENCY_CUES]
@@ -132,12 +144,29 @@ class OfflineAnalyzer:
 
     @staticmethod
     def _frustration(
-        signals: Sequence[str], negative: float, anger: float, *, long_wait: bool = False
+        signals: Sequence[str],
+        negative: float,
+        anger: float,
+        *,
+        long_wait: bool = False,
+        short_wait: bool = False,
     ) -> float:
         # Anger sharpens negativity: "it arrived broken" is sad, "you people are a joke" angry.
         base = NEGATIVITY_SHARE * negative * (0.7 + 0.3 * anger)
+        calm_request = not _ANGER_CUES.intersection(signals)
+        wait_weight = (
+            LONG_WAIT_WEIGHT
+            if long_wait
+            else SHORT_WAIT_WEIGHT
+            if short_wait
+            else FRUSTRATION_CUES["elapsed_time_complaint"]
+        )
         weights = [
-            LONG_WAIT_WEIGHT if s == "elapsed_time_complaint" and long_wait else FRUSTRATION_CUES[s]
+            wait_weight
+            if s == "elapsed_time_complaint"
+            else CALM_HUMAN_REQUEST_WEIGHT
+            if s == "explicit_human_request" and calm_request
+            else FRUSTRATION_CUES[s]
             for s in signals
             if s in FRUSTRATION_CUES
         ]

@@ -23,6 +23,7 @@ KNOWN_SIGNALS = (
     "safety_concern",
     "hedged_dissatisfaction",
     "gratitude",
+    "cancellation_request",
 )
 
 

@@ -101,7 +101,8 @@ def explain_turn(result: TurnResult) -> str:
         f"  ┌ turn {result.turn} · reading ({r.analyzer}): score {r.score:+.2f} {r.label}, "
         f"frustration {r.frustration:.2f}, urgency {r.urgency:.2f}, confidence {r.confidence:.2f}",
         f"  │ signals: {signals}",
-        f"  │ trend {s.trend} (slope {s.slope:+.2f}), consecutive negative {s.consecutive_negative}, "
+        f"  │ trend {s.trend} (slope {s.slope:+.2f}), "
+        f"consecutive negative {s.consecutive_negative}, "
         f"peak frustration {s.peak_frustration:.2f}, arc {s.arc:+.2f}",
         f"  │ retrieval: confidence {result.retrieval.confidence:.2f}, top {top}",
         f"  │ decision: {'ESCALATE' if d.escalate else 'answer'} · rule {d.rule or '-'} · "

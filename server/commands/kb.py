@@ -60,6 +60,7 @@ def _open(settings: Settings) -> KnowledgeBase:
             settings.embedding_model,
             api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
             base_url=settings.openai_base_url,
+            cache_dir=settings.model_cache_dir,
         )
         return open_knowledge_base(
             data_dir=settings.resolved_data_dir,

@@ -1,4 +1,4 @@
-"""The MiniLM graph is built once into the data directory's model cache and never trusted blindly."""
+"""The MiniLM graph is built once into the data directory's model cache, never trusted blindly."""
 
 from __future__ import annotations
 
