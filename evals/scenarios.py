@@ -16,17 +16,13 @@ from pydantic import (
     model_validator,
 )
 
+from agent.policy.config import Rules
+
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 
-# The rule ids the shipped policy can decide with; a misspelt rule in a scenario would never match.
-RULE_IDS = (
-    "explicit_request",
-    "critical_frustration",
-    "sustained_negative",
-    "frustration",
-    "bot_cannot_help",
-    "sensitive_topic",
-)
+# The rule ids the policy can decide with (repeat_contact only raises severity); taken from the
+# policy schema so a new rule is known here at once, and a misspelt rule in a scenario is refused.
+RULE_IDS = tuple(name for name in Rules.model_fields if name != "repeat_contact")
 
 
 class ScenarioError(ValueError):
