@@ -26,6 +26,12 @@ def sample_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBas
 
 
 @pytest.fixture(scope="session")
+def sample_data_dir(sample_kb: KnowledgeBase) -> Path:
+    """The data directory holding the ingested sample help centre, for commands run against it."""
+    return Path(sample_kb.client.get_settings().persist_directory).parent
+
+
+@pytest.fixture(scope="session")
 def offline_analyzer() -> OfflineAnalyzer:
     return OfflineAnalyzer.load()
 
