@@ -25,7 +25,7 @@ _EMAIL_QUOTE_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
 # "Why can't I talk to a person?" is still a request, so "can't" does not negate a wish.
 _WISH_NEGATION = re.compile(
     r"(?:\b(?:don'?t|do not|doesn'?t|does not|no need to|not|never|without|no)\b|don’t)"
-    r"(?:\W+\w+){0,2}\W*$",
+    r"(?:\W+\w+){0,3}\W*$",
     re.IGNORECASE,
 )
 
@@ -72,6 +72,15 @@ HUMAN_REQUEST = _rx(
     r"\b(?:talk|speak|chat|get through)\s+(?:to|with)\s+" + _PERSON,
     r"\b(?:transfer|connect|put)\s+me\s+(?:through|over|to|with)\b",
     r"\btransfer\s+me\b",
+    # passive and indirect forms: "be put through to a supervisor", "escalated to someone with the
+    # authority", "passed to a manager"
+    # (a wish, not a report: "I was passed to three agents" is a complaint, not a request)
+    r"\b(?:be|get|have\s+(?:this|it|me|my\s+\w+))\s+(?:put|transferred|connected|passed|handed"
+    r"|escalated|sent)\s+(?:through\s+|over\s+|on\s+)?(?:to|with)\s+" + _PERSON,
+    # a call from a person is a request for one
+    r"\b(?:request|want|need|arrange|get|book|like)\s+(?:a\s+)?call\s?-?back\b",
+    r"\b(?:can|could|will|would)\s+(?:someone|somebody|a person|an agent|you)\s+(?:please\s+)?"
+    r"(?:call|ring|phone)\s+me\b",
     r"\b(?:want|need|demand|request|get me|give me|i'd like|i would like)\s+" + _PERSON,
     r"\bescalate\s+(?:this|it|me|my\s+(?:case|ticket|complaint|issue))\b",
     r"\b(?:is|isn't|are)\s+there\s+(?:anyone|anybody|someone|a human|a person|a real person)\b",
@@ -313,7 +322,10 @@ GRATITUDE = _rx(
 )
 _NOT_GRATITUDE = re.compile(
     r"\b(?:thanks?\s+(?:a lot\s+)?for\s+(?:nothing|wasting|ignoring|the runaround)|no\s+thanks"
-    r"|thanks?\s+in\s+advance)\b",
+    r"|thanks?\s+in\s+advance"
+    # a polite demand, not thanks: "I would appreciate it if this could be escalated"
+    r"|(?:would|'d)\s+(?:really\s+)?appreciate\s+(?:it\s+)?(?:if|a\s+(?:reply|response|call))"
+    r")\b",
     re.IGNORECASE,
 )
 

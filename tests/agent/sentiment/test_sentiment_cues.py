@@ -104,3 +104,25 @@ def test_context_of_complaints_makes_a_bare_great_sarcastic() -> None:
 def test_ordinary_non_english_messages_raise_no_alarm(text: str) -> None:
     alarms = {"legal_threat", "safety_concern", "threat_to_cancel", "chargeback_threat", "all_caps"}
     assert not alarms & set(detect(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'd like to be put through to a supervisor about my complaint, please.", True),
+        ("Could this be escalated to someone with the authority to resolve it?", True),
+        ("can I get transferred to an agent", True),
+        ("Can someone call me back please?", True),
+        ("I'd like a callback tomorrow morning", True),
+        ("I was passed to three different agents yesterday", False),  # a report, not a request
+        ("I don't need to be transferred to a person, just tell me the price", False),
+        ("how do I connect my camera to the hub?", False),
+    ],
+)
+def test_indirect_and_passive_requests_for_a_person(text: str, expected: bool) -> None:
+    assert ("explicit_human_request" in detect(text)) is expected
+
+
+def test_a_polite_demand_is_not_thanks() -> None:
+    assert "gratitude" not in detect("I would appreciate it if this could be escalated today.")
+    assert "gratitude" in detect("Thanks so much, I really appreciate it!")
