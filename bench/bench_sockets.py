@@ -51,7 +51,12 @@ def serve(args: argparse.Namespace) -> None:
     from server.runtime import open_runtime
 
     settings = Settings(data_dir=Path(args.data_dir))
-    limits = ChannelLimits(sockets_per_address=args.sockets + 50, turn_workers=args.workers)
+    limits = ChannelLimits(
+        sockets_per_address=args.sockets + 50,
+        address_messages_burst=args.sockets * 10,
+        address_messages_per_s=float(args.sockets),
+        turn_workers=args.workers,
+    )
     with open_runtime(settings) as runtime:
         app = create_app(settings, runtime=runtime, limits=limits)
         uvicorn.run(

@@ -66,7 +66,11 @@ def create_app(
                 tokens=tokens,
                 limits=limits,
                 metrics=metrics,
-                addresses=AddressSockets(limits.sockets_per_address),
+                addresses=AddressSockets(
+                    limits.sockets_per_address,
+                    messages_burst=limits.address_messages_burst,
+                    messages_per_s=limits.address_messages_per_s,
+                ),
             )
             try:
                 yield

@@ -64,9 +64,10 @@ class Channel:
 
 
 class ChatConnection:
-    def __init__(self, websocket: WebSocket, channel: Channel) -> None:
+    def __init__(self, websocket: WebSocket, channel: Channel, *, address: str = "unknown") -> None:
         self.websocket = websocket
         self.channel = channel
+        self.address_messages = channel.addresses.message_bucket(address)
         self.state = ConnectionState.OPEN
         self.conversation_id: str | None = None
         self.outbox: asyncio.Queue[Frame | None] = asyncio.Queue()
@@ -188,6 +189,9 @@ class ChatConnection:
         if not self.messages.take():
             self._rate_limited(self.messages, frame.client_message_id)
             return
+        if not self.address_messages.take():
+            self._rate_limited(self.address_messages, frame.client_message_id)
+            return
         if self.conversation_id is None:
             await self._start_session()
         assert self.conversation_id is not None
@@ -305,7 +309,7 @@ async def serve_chat_socket(websocket: WebSocket, channel: Channel) -> None:
         return
     channel.metrics.open_sockets.inc()
     try:
-        await ChatConnection(websocket, channel).serve()
+        await ChatConnection(websocket, channel, address=address).serve()
     finally:
         channel.metrics.open_sockets.dec()
         channel.addresses.release(address)

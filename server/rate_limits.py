@@ -17,6 +17,11 @@ class ChannelLimits:
     frames_burst: int = 40  # any frame, typing included
     frames_per_s: float = 10.0
     sockets_per_address: int = 20  # open /ws/chat sockets from one IP address
+    # customer messages from one IP address across all its sockets (an office behind one NAT
+    # legitimately has several customers; a script opening sockets to dodge the per-socket rate
+    # does not get more than this)
+    address_messages_burst: int = 20
+    address_messages_per_s: float = 5.0
     turn_workers: int = 4  # turns run at once (threads); more wait their turn
 
 
@@ -47,11 +52,25 @@ class TokenBucket:
 
 
 class AddressSockets:
-    """Counts open sockets per client address (the event loop is the only caller)."""
+    """Counts open sockets per client address, and meters their messages together.
 
-    def __init__(self, limit: int) -> None:
+    The event loop is the only caller, so no lock is needed.
+    """
+
+    def __init__(self, limit: int, *, messages_burst: int = 20, messages_per_s: float = 5.0) -> None:
         self.limit = limit
         self.open: Counter[str] = Counter()
+        self.messages_burst = messages_burst
+        self.messages_per_s = messages_per_s
+        self.messages: dict[str, TokenBucket] = {}
+
+    def message_bucket(self, address: str) -> TokenBucket:
+        """The shared message allowance of every socket from ``address``."""
+        bucket = self.messages.get(address)
+        if bucket is None:
+            bucket = TokenBucket(burst=self.messages_burst, rate=self.messages_per_s)
+            self.messages[address] = bucket
+        return bucket
 
     def acquire(self, address: str) -> bool:
         if self.open[address] >= self.limit:
@@ -63,3 +82,4 @@ class AddressSockets:
         self.open[address] -= 1
         if self.open[address] <= 0:
             del self.open[address]
+            self.messages.pop(address, None)

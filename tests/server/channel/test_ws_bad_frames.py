@@ -109,3 +109,24 @@ def test_too_many_sockets_from_one_address_are_refused(make_server) -> None:  # 
             await client.close()
 
     asyncio.run(scenario())
+
+
+def test_messages_from_one_address_share_an_allowance(make_server) -> None:  # type: ignore[no-untyped-def]
+    # Each socket is within its own rate; together, from one address, they are not.
+    server = make_server(
+        limits=ChannelLimits(address_messages_burst=3, address_messages_per_s=0.2)
+    )
+
+    async def scenario() -> None:
+        clients = [await open_client(server) for _ in range(4)]
+        for n, client in enumerate(clients):
+            await client.say(f"a{n}", "How long does delivery take?")
+        last = clients[-1]
+        refusal = await last.until(lambda f: f["type"] == "error")
+        assert (refusal["code"], refusal["ref"]) == ("rate_limited", "a3")
+        for client in clients[:3]:
+            assert (await client.until(bot_reply))["reply_to"].startswith("a")
+        for client in clients:
+            await client.close()
+
+    asyncio.run(scenario())
