@@ -47,12 +47,14 @@ class HybridRetriever:
         confidence: ConfidenceModel,
         candidates: int = 30,
         rrf_k: int = 60,
+        supporting_chunks: int = 2,
     ) -> None:
         self.collection = collection
         self.embedder = embedder
         self.confidence = confidence
         self.candidates = candidates
         self.rrf_k = rrf_k
+        self.supporting_chunks = supporting_chunks
         self._corpus: _Corpus | None = None
         self._seen_count = -1
         self._lock = threading.Lock()
@@ -147,6 +149,7 @@ class HybridRetriever:
         else:
             ordered = self._fuse(ranking)
         passages = self._passages(ordered, k)
+        supporting = self._supporting(ordered, passages)
         confidence = self.confidence.probability(ranking.features) if passages else 0.0
         return RetrievalResult(
             query=query,
@@ -154,6 +157,7 @@ class HybridRetriever:
             confidence=round(confidence, 4),
             answerable_threshold=self.confidence.threshold,
             tentative_threshold=self.confidence.tentative_threshold,
+            supporting=supporting,
         )
 
     def _passages(self, ordered: list[tuple[str, float]], k: int) -> list[Passage]:
@@ -164,21 +168,45 @@ class HybridRetriever:
         seen: set[object] = set()
         out: list[Passage] = []
         for cid, score in ordered:
-            meta = corpus.metas[corpus.row[cid]]
-            if meta.get("doc_id") in seen:
+            doc_id = corpus.metas[corpus.row[cid]].get("doc_id")
+            if doc_id in seen:
                 continue
-            seen.add(meta.get("doc_id"))
-            out.append(
-                Passage(
-                    doc_id=str(meta.get("doc_id")),
-                    chunk_id=cid,
-                    title=str(meta.get("title", "")),
-                    section=str(meta.get("section", "")),
-                    text=corpus.texts[corpus.row[cid]],
-                    score=round(float(score), 6),
-                    url=str(meta["url"]) if meta.get("url") else None,
-                )
-            )
+            seen.add(doc_id)
+            out.append(self._passage(corpus, cid, score))
             if len(out) == k:
                 break
         return out
+
+    def _supporting(self, ordered: list[tuple[str, float]], top: list[Passage]) -> list[Passage]:
+        """The top article's next best chunks and its opening chunk, best first.
+
+        The best chunk of the best article often holds the question's words but not the answer:
+        the fact sits in the next section, or in the article's lead ("free for 30 days").
+        """
+        corpus = self._corpus
+        if corpus is None or not top:
+            return []
+        best = top[0]
+        out: list[Passage] = []
+        for cid, score in ordered:
+            if len(out) >= self.supporting_chunks:
+                break
+            if cid != best.chunk_id and corpus.metas[corpus.row[cid]].get("doc_id") == best.doc_id:
+                out.append(self._passage(corpus, cid, score))
+        lead = f"{best.doc_id}#0"  # chunk ids number an article's chunks in reading order
+        if lead in corpus.row and lead != best.chunk_id and all(p.chunk_id != lead for p in out):
+            out.append(self._passage(corpus, lead, 0.0))
+        return out
+
+    @staticmethod
+    def _passage(corpus: _Corpus, cid: str, score: float) -> Passage:
+        meta = corpus.metas[corpus.row[cid]]
+        return Passage(
+            doc_id=str(meta.get("doc_id")),
+            chunk_id=cid,
+            title=str(meta.get("title", "")),
+            section=str(meta.get("section", "")),
+            text=corpus.texts[corpus.row[cid]],
+            score=round(float(score), 6),
+            url=str(meta["url"]) if meta.get("url") else None,
+        )

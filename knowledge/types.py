@@ -60,6 +60,9 @@ class RetrievalResult:
     confidence: float = 0.0
     answerable_threshold: float = 0.5
     tentative_threshold: float = 0.4
+    # More chunks of the top article (its next best and its opening chunk), beside ``passages``
+    # rather than in them, so the ranking stays one passage per article.
+    supporting: list[Passage] = field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -86,6 +89,7 @@ class RetrievalResult:
             "confidence": self.confidence,
             "answerable_threshold": self.answerable_threshold,
             "tentative_threshold": self.tentative_threshold,
+            "supporting": [p.to_dict() for p in self.supporting],
         }
 
     @classmethod
@@ -96,6 +100,7 @@ class RetrievalResult:
             confidence=float(data.get("confidence", 0.0)),
             answerable_threshold=float(data.get("answerable_threshold", 0.5)),
             tentative_threshold=float(data.get("tentative_threshold", 0.4)),
+            supporting=[Passage(**p) for p in data.get("supporting", [])],
         )
 
 

@@ -8,6 +8,7 @@ from evals.retrieval import load_cases, score_all
 from knowledge import KnowledgeBase
 from knowledge.bm25 import BM25Index, tokenize
 from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.types import RetrievalResult
 
 # Measured 2026-11 on the full retrieval set (dev+test, 183 answerable): hybrid hit@5 0.93,
 # MRR 0.79; dense 0.90 / 0.75; bm25 0.84 / 0.68. The floor sits a few points below.
@@ -89,3 +90,18 @@ def test_bm25_prefers_rare_matching_terms() -> None:
     assert int(scores.argmax()) == 1
     assert scores[3] == 0.0
     assert tokenize("Refunds, charged!") == ["refund", "charg"]
+
+
+def test_more_of_the_top_article_comes_beside_the_ranking(sample_kb: KnowledgeBase) -> None:
+    result = sample_kb.search("how long does the outdoor camera battery last", k=5)
+    top = result.passages[0]
+
+    # The ranking keeps one passage per article; the extra chunks are only the top article's.
+    assert len({p.doc_id for p in result.passages}) == len(result.passages)
+    assert result.supporting and all(p.doc_id == top.doc_id for p in result.supporting)
+    ids = [p.chunk_id for p in result.supporting]
+    assert top.chunk_id not in ids and len(ids) == len(set(ids)) <= 3
+    # The article's opening chunk, which usually states its main fact, is always among them.
+    assert f"{top.doc_id}#0" in ids or top.chunk_id == f"{top.doc_id}#0"
+    assert all(p.text for p in result.supporting)
+    assert RetrievalResult.from_dict(result.to_dict()) == result

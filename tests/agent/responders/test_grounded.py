@@ -8,6 +8,7 @@ import time
 from agent.policy.tone import BOILERPLATE_PHRASES
 from agent.responders.base import ReplyRequest
 from agent.responders.grounded import GroundedResponder
+from knowledge.types import Passage, RetrievalResult
 from tests.agent.responders.helpcentre_passages import (
     REFUND_TIMING,
     RESET_PASSWORD,
@@ -170,3 +171,97 @@ def test_a_reply_takes_a_few_milliseconds() -> None:
     per_reply_ms = (time.perf_counter() - started) / 200 * 1000
 
     assert per_reply_ms < 3.0
+
+
+TRIAL_CANCEL = Passage(
+    doc_id="trial",
+    chunk_id="trial#3",
+    title="The free trial of Cloud Plus",
+    section="Cancelling during the trial",
+    text=(
+        "Go to Account > Subscription > Cancel trial. "
+        "The trial keeps running until its last day, then your account moves to no plan."
+    ),
+    score=0.9,
+)
+TRIAL_LEAD = Passage(
+    doc_id="trial",
+    chunk_id="trial#0",
+    title="The free trial of Cloud Plus",
+    section="",
+    text="New customers can try Cloud Plus free for 30 days. The trial gives you every Plus feature.",
+    score=0.0,
+)
+TRIAL_PRICE = Passage(
+    doc_id="trial",
+    chunk_id="trial#2",
+    title="The free trial of Cloud Plus",
+    section="When the trial ends",
+    text=(
+        "We send a reminder email before the trial ends. "
+        "After the trial, Plus costs $9.99 a month unless you cancel."
+    ),
+    score=0.5,
+)
+
+
+def test_the_key_fact_may_come_from_another_chunk_of_the_top_article() -> None:
+    question = "Is there a free trial and how long is it?"
+    result = RetrievalResult(
+        query=question,
+        passages=[TRIAL_CANCEL, SHIPPING],
+        confidence=0.9,
+        supporting=[TRIAL_PRICE, TRIAL_LEAD],
+    )
+    reply = GroundedResponder().respond(
+        ReplyRequest(question=question, retrieval=result, tone="neutral", tone_instruction=CALM)
+    )
+
+    assert "free for 30 days" in reply.text
+    # The article is cited once, however many of its chunks the answer drew on.
+    assert [c.doc_id for c in reply.citations] == ["trial"]
+    assert "delivery" not in reply.text.lower()
+
+
+def test_a_price_question_gets_the_sentence_with_the_amount() -> None:
+    question = "How much does the trial cost after it ends?"
+    result = RetrievalResult(
+        query=question,
+        passages=[TRIAL_CANCEL],
+        confidence=0.9,
+        supporting=[TRIAL_PRICE, TRIAL_LEAD],
+    )
+    reply = GroundedResponder().respond(
+        ReplyRequest(question=question, retrieval=result, tone="neutral", tone_instruction=CALM)
+    )
+
+    assert "$9.99 a month" in reply.text
+
+
+def test_without_more_chunks_the_answer_stays_within_the_retrieved_passage() -> None:
+    reply = ask("Is there a free trial and how long is it?", TRIAL_CANCEL)
+
+    assert "30 days" not in reply.text  # nothing is invented when the fact was not retrieved
+    assert "Cancel trial" in reply.text
+
+
+def test_a_table_row_is_read_out_with_its_column_names() -> None:
+    table = Passage(
+        doc_id="delivery-times",
+        chunk_id="delivery-times#2",
+        title="How long delivery takes",
+        section="Carrier times",
+        text=(
+            "| Region | Standard | Fast option |\n|---|---|---|\n"
+            "| United Kingdom | 2-4 business days | Next day |\n"
+            "| European Union | 3-7 business days | Express: 2-3 business days |\n"
+        ),
+        score=0.9,
+    )
+    reply = ask("How long does EU delivery take?", table)
+
+    assert (
+        "European Union: Standard 3-7 business days; Fast option Express: 2-3 business days."
+        in (reply.text)
+    )
+    assert "|" not in reply.text and "---" not in reply.text
