@@ -74,13 +74,16 @@ class ConversationService:
             conversation_id, message, customer_history=history, owner=owner, on_token=on_token
         )
 
+        # The turn's reading, decision and reply go in one transaction: all of them or none.
         with Session(self.engine) as session:
+            now = self.clock()
             store.record_reading(
                 session=session,
                 conversation_id=conversation_id,
                 message_id=message_id,
                 reading=result.reading,
-                now=self.clock(),
+                now=now,
+                commit=False,
             )
             store.record_decision(
                 session=session,
@@ -88,8 +91,10 @@ class ConversationService:
                 message_id=message_id,
                 turn=result.turn,
                 decision=result.decision,
-                now=self.clock(),
+                now=now,
+                commit=False,
             )
+            reply = None
             if result.reply is not None:
                 reply = store.append_message(
                     session=session,
@@ -97,8 +102,12 @@ class ConversationService:
                     role="system" if result.handed_off else "bot",
                     text=result.reply.text,
                     citations=[c.to_dict() for c in result.reply.citations],
-                    now=self.clock(),
+                    now=now,
+                    commit=False,
                 )
+            session.commit()
+            if reply is not None:
+                session.refresh(reply)
                 if on_stored is not None:
                     on_stored(reply)
         return result

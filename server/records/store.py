@@ -97,6 +97,15 @@ def touch_customer(*, session: Session, customer_id: str, now: float | None = No
     raise RuntimeError(f"could not record customer {customer_id!r}")  # pragma: no cover
 
 
+def _finish(session: Session, row: Any, *, commit: bool) -> None:
+    """Commit (and reload) the row, or only flush it into a transaction the caller will commit."""
+    if commit:
+        session.commit()
+        session.refresh(row)
+    else:
+        session.flush()
+
+
 def create_conversation(
     *, session: Session, customer_id: str | None = None, now: float | None = None
 ) -> Conversation:
@@ -135,6 +144,7 @@ def append_message(
     citations: list[dict[str, Any]] | None = None,
     author_agent_id: str | None = None,
     now: float | None = None,
+    commit: bool = True,
 ) -> Message:
     """Store a message with the conversation's next ``seq``; commits.
 
@@ -180,8 +190,7 @@ def append_message(
         created_at=at,
     )
     session.add(message)
-    session.commit()
-    session.refresh(message)
+    _finish(session, message, commit=commit)
     return message
 
 
@@ -206,6 +215,7 @@ def record_reading(
     reading: SentimentReading,
     message_id: int | None = None,
     now: float | None = None,
+    commit: bool = True,
 ) -> SentimentReadingRecord:
     """Store the reading of a customer message and move the conversation's arc; commits."""
     at = now_or_clock(now)
@@ -229,8 +239,7 @@ def record_reading(
     conversation.updated_at = at
     session.add(record)
     session.add(conversation)
-    session.commit()
-    session.refresh(record)
+    _finish(session, record, commit=commit)
     return record
 
 
@@ -256,8 +265,9 @@ def record_decision(
     decision: EscalationDecision,
     message_id: int | None = None,
     now: float | None = None,
+    commit: bool = True,
 ) -> DecisionRecord:
-    """Store the decision of one turn, escalated or not; commits."""
+    """Store the decision of one turn, escalated or not; commits unless ``commit=False``."""
     conversation = get_conversation(session=session, conversation_id=conversation_id)
     data = decision.to_dict()
     record = DecisionRecord(
@@ -280,8 +290,7 @@ def record_decision(
         conversation.escalated = True
         session.add(conversation)
     session.add(record)
-    session.commit()
-    session.refresh(record)
+    _finish(session, record, commit=commit)
     return record
 
 
