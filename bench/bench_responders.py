@@ -37,10 +37,12 @@ def main() -> None:
     args = parser.parse_args()
     queries = [json.loads(line)["query"] for line in QUESTIONS.read_text().splitlines() if line]
 
-    with tempfile.TemporaryDirectory() as tmp:
-        with open_knowledge_base(data_dir=Path(tmp), collection="helpcentre") as kb:
-            ensure_sample_loaded(kb)
-            results = [kb.search(q, k=4) for q in queries]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        open_knowledge_base(data_dir=Path(tmp), collection="helpcentre") as kb,
+    ):
+        ensure_sample_loaded(kb)
+        results = [kb.search(q, k=4) for q in queries]
     requests = [
         ReplyRequest(question=r.query, retrieval=r, tone="neutral", tone_instruction="Be concise.")
         for r in results
@@ -67,10 +69,10 @@ def main() -> None:
         responder.respond(answerable[0])  # warm the connection pool, as a running server would be
         over_ms = []
         for request in answerable[: args.replies]:
-            first: list[float] = []
+            arrivals: list[float] = []
             started = time.perf_counter()
-            responder.respond(request, on_token=lambda _d: first.append(time.perf_counter()))
-            over_ms.append((first[0] - started - latency) * 1000)
+            responder.respond(request, on_token=lambda _d, a=arrivals: a.append(time.perf_counter()))
+            over_ms.append((arrivals[0] - started - latency) * 1000)
     finally:
         server.stop()
 
