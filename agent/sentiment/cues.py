@@ -134,7 +134,9 @@ ELAPSED_TIME = _rx(
     r"\b(?:been|waiting|waited|still|outstanding|pending|open|now|stuck|nothing|down|broken|hold"
     r"|unresolved|unanswered|gone|missing|chasing)\b(?:\W+\w+){0,6}?\W+for\s+(?:the\s+(?:last|past)"
     r"\s+|over\s+|almost\s+|nearly\s+)?" + _AMOUNT + r"\s+" + _UNIT + r"\b",
-    r"\b" + _AMOUNT + r"\s+" + _UNIT + r"\s+(?:now|later|and still|and nothing|and no|without"
+    r"\b" + _AMOUNT + r"\s+(?:business\s+|working\s+)?(?:days?|weeks?|months?)\s+later\b",
+    # ("it went offline again an hour later" tells what happened; it is not a wait)
+    r"\b" + _AMOUNT + r"\s+" + _UNIT + r"\s+(?:now|and still|and nothing|and no|without"
     r"|of waiting|on hold|ago and|ago,? (?:and )?still|ago,? (?:and )?nothing|ago,? (?:and )?no)\b",
     r"\bsince\s+" + _DAYS + _MONTHS + r"\b",
     r"\b(?:still|been|keep)\s+waiting\b|\bwaiting\s+(?:since|for ages|forever)\b",
@@ -196,6 +198,13 @@ SARCASM = _rx(
     + r"\b",
     r"\bthanks?\s+(?:a lot\s+)?for\s+"
     r"(?:nothing|wasting|absolutely nothing|the runaround|ignoring)\b",
+    # praise, then within a sentence or two the failure it mocks: "thanks a lot for that article,
+    # super helpful, really. I still have the charge and nobody will refund it"
+    r"\b(?:thanks a lot|thanks so much|super helpful|very helpful|so helpful|really helpful"
+    r"|great help|big help|brilliant|fantastic|wonderful|marvellous)\b(?:\W+\w+){0,14}?\W+"
+    r"(?:nobody|no one|still\s+(?:not|no|nothing|broken|waiting|charged|haven't|hasn't|doesn't"
+    r"|isn't|can't|have\s+(?:the|this|that|my)\s+(?:charge|problem|issue|error|fault))"
+    r"|(?:doesn't|didn't|does not|did not)\s+(?:work|help|fix)|not fixed)\b",
     r"\b(?:really\s+|just\s+)?love\s+(?:waiting|being\s+(?:on hold|ignored|charged|lied|kept)"
     r"|paying|spending\s+(?:hours|my)|how\s+(?:you|nobody|no one|i have to|i keep)|it when)\b",
     r"\b(?:brilliant|great|amazing|excellent|fantastic|wonderful|stellar|outstanding|top[- ]notch)"
@@ -299,6 +308,16 @@ _NOT_SAFETY = re.compile(
     r"|has\s+been\s+|have\s+been\s+)?(?:explod\w*|blow\w*\s+up|on\s+fire)\s+(?:with|lately"
     r"|today|this\s+(?:week|month|year))|hot\s+(?:deal|offer|item|topic|seller))\b",
     re.IGNORECASE,
+)
+
+# Words of exasperation: the customer is at the end of their patience, with or without a cue
+# (repeat contact, a wait) that says why.
+EXASPERATION = _rx(
+    r"\b(?:unbelievable|useless|disgrace\w*|appalling|pathetic|shambles|shambolic|ridiculous"
+    r"|unacceptable|incompetent|outrageous|furious|livid|fuming|disgusting|infuriating)\b",
+    r"\b(?:fed up|sick (?:and tired )?of|had enough|at my wits'? end|last straw|waste of (?:my )?"
+    r"(?:time|money)|(?:what|such|absolute|total|complete) (?:a )?joke|worst (?:service|company"
+    r"|experience|support))\b",
 )
 
 HEDGED = _rx(
@@ -412,6 +431,8 @@ def detect(text: str, context: Sequence[str] | None = None) -> tuple[str, ...]:
         found.append("safety_concern")
     if _any(HEDGED, own):
         found.append("hedged_dissatisfaction")
+    if _any(EXASPERATION, own, negatable=True):
+        found.append("exasperation")
     if _any(GRATITUDE, _NOT_GRATITUDE.sub(" ", own)) and "sarcasm_suspected" not in found:
         found.append("gratitude")
     if "threat_to_cancel" not in found and _any(

@@ -35,6 +35,7 @@ FRUSTRATION_CUES = {
     "legal_threat": 0.55,
     "safety_concern": 0.25,
     "hedged_dissatisfaction": 0.05,
+    "exasperation": 0.45,
 }
 # A request for a person with no other cue of anger ("could I talk to someone please?") is a
 # preference, not exasperation: it weighs this much instead of the full weight above.

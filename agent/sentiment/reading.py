@@ -24,6 +24,7 @@ KNOWN_SIGNALS = (
     "hedged_dissatisfaction",
     "gratitude",
     "cancellation_request",
+    "exasperation",
 )
 
 
