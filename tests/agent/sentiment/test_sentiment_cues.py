@@ -126,3 +126,33 @@ def test_indirect_and_passive_requests_for_a_person(text: str, expected: bool) -
 def test_a_polite_demand_is_not_thanks() -> None:
     assert "gratitude" not in detect("I would appreciate it if this could be escalated today.")
     assert "gratitude" in detect("Thanks so much, I really appreciate it!")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Unbelievable. Third delivery attempt this week. Useless!!", True),
+        ("Honestly I'm fed up. I paid for Pro and the thing barely works.", True),
+        ("This is an absolute disgrace.", True),
+        ("what a waste of my time this has been", True),
+        ("this is not unacceptable at all, just curious", False),
+        ("how do I use the joke mode on the speaker?", False),
+    ],
+)
+def test_exasperation(text: str, expected: bool) -> None:
+    assert ("exasperation" in detect(text)) is expected
+
+
+def test_praise_followed_by_the_failure_it_mocks_is_sarcasm_not_thanks() -> None:
+    signals = detect(
+        "Yeah thanks a lot for that article, super helpful, really. "
+        "I still have the charge and nobody will refund it."
+    )
+    assert "sarcasm_suspected" in signals and "gratitude" not in signals
+    sincere = detect("Thanks a lot! I still have one more question about billing")
+    assert "sarcasm_suspected" not in sincere and "gratitude" in sincere
+
+
+def test_what_happened_an_hour_later_is_not_a_wait() -> None:
+    assert "elapsed_time_complaint" not in detect("It went offline again an hour later.")
+    assert "elapsed_time_complaint" in detect("Three days later and still nothing.")
