@@ -2,48 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
 from agent.handoff import HandoffPackage
 from agent.policy.decision import Severity
 from server.records.db import init_db, make_engine
-
-POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-START_POSTGRES = (
-    "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres, database test, trust auth). "
-    "Start it, e.g. `sudo service postgresql start` or `docker run -d -p 5432:5432 "
-    "-e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=test postgres:16`"
-)
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh database for this test session, dropped at the end; fails (never skips) if down."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"tideline_test_{secrets.token_hex(6)}"
-    failure = None
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        failure = f"{START_POSTGRES}\n({exc.orig})"
-    if failure is not None:
-        admin.dispose()
-        pytest.fail(failure, pytrace=False)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
