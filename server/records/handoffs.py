@@ -257,42 +257,63 @@ def claim_handoff(
     return get_handoff(session=session, handoff_id=handoff_id)
 
 
-def return_handoff(
-    *, session: Session, handoff_id: str, agent_id: str, reason: str, now: float | None = None
+def _end_stretch(
+    session: Session,
+    *,
+    handoff_id: str,
+    agent_id: str,
+    status: str,
+    stamp: str,
+    owner: Owner,
+    reason: str,
+    now: float | None,
 ) -> Handoff:
-    """Hand the conversation back to the bot; commits."""
+    """Move a claimed handoff to ``status`` and its conversation to ``owner``, in one commit."""
     at = now_or_clock(now)
     get_agent(session=session, agent_id=agent_id)
-    handoff, _ = _move(session, handoff_id, "returned", {"returned_at": at})
+    handoff, _ = _move(session, handoff_id, status, {stamp: at})
     _move_owner(
         session,
         conversation_id=handoff.conversation_id,
-        to=Owner.BOT,
+        to=owner,
         actor=f"agent:{agent_id}",
-        reason=reason or f"returned handoff {handoff_id} to the bot",
+        reason=reason,
         now=at,
     )
     session.commit()
     return get_handoff(session=session, handoff_id=handoff_id)
+
+
+def return_handoff(
+    *, session: Session, handoff_id: str, agent_id: str, reason: str, now: float | None = None
+) -> Handoff:
+    """Hand the conversation back to the bot; commits."""
+    return _end_stretch(
+        session,
+        handoff_id=handoff_id,
+        agent_id=agent_id,
+        status="returned",
+        stamp="returned_at",
+        owner=Owner.BOT,
+        reason=reason or f"returned handoff {handoff_id} to the bot",
+        now=now,
+    )
 
 
 def close_handoff(
     *, session: Session, handoff_id: str, agent_id: str, reason: str, now: float | None = None
 ) -> Handoff:
     """Close the handoff and its conversation; commits."""
-    at = now_or_clock(now)
-    get_agent(session=session, agent_id=agent_id)
-    handoff, _ = _move(session, handoff_id, "closed", {"closed_at": at})
-    _move_owner(
+    return _end_stretch(
         session,
-        conversation_id=handoff.conversation_id,
-        to=Owner.CLOSED,
-        actor=f"agent:{agent_id}",
+        handoff_id=handoff_id,
+        agent_id=agent_id,
+        status="closed",
+        stamp="closed_at",
+        owner=Owner.CLOSED,
         reason=reason or f"closed handoff {handoff_id}",
-        now=at,
+        now=now,
     )
-    session.commit()
-    return get_handoff(session=session, handoff_id=handoff_id)
 
 
 def label_handoff(
