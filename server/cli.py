@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "server.commands.sentiment",
     "server.commands.replay",
     "server.commands.eval",
+    "server.commands.agents",
     "server.commands.serve",
 )
 
