@@ -15,6 +15,7 @@ from sqlalchemy import text
 from starlette.requests import HTTPConnection
 
 from agent.settings import Settings
+from server.agent_api import router as agent_api_router
 from server.chat_socket import Channel, serve_chat_socket
 from server.conversation_hub import ConversationHub
 from server.metrics import ChannelMetrics
@@ -78,6 +79,7 @@ def create_app(
                 await hub.close()
 
     app = FastAPI(title="Tideline", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.include_router(agent_api_router)
 
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket, channel: ChannelDep) -> None:

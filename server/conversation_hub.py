@@ -116,7 +116,7 @@ class ConversationHub:
     ) -> None:
         # Turns of one conversation run one after another: the graph's checkpoint is per thread,
         # and a resend must see whether the first copy was already stored.
-        async with self._conversation_lock(conversation_id):
+        async with self.conversation_lock(conversation_id):
             try:
                 existing, owner = await asyncio.to_thread(
                     self._before_turn, conversation_id, client_message_id
@@ -226,7 +226,8 @@ class ConversationHub:
         )
         on_error(closed_frame("The conversation has been closed."))
 
-    def _conversation_lock(self, conversation_id: str) -> _ConversationLock:
+    def conversation_lock(self, conversation_id: str) -> _ConversationLock:
+        """Serialises everything that changes one conversation: customer turns and agent moves."""
         return _ConversationLock(self, conversation_id)
 
     async def close(self) -> None:

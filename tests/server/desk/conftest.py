@@ -1,0 +1,43 @@
+"""Fixtures of the agent-desk tests: one runtime and one real server for the session, and accounts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from desk_support import Account
+from sqlmodel import Session
+
+from agent.settings import Settings
+from server.app import create_app
+from server.records.agents import create_agent
+from server.runtime import Runtime, open_runtime
+from tests.server.channel.channel_support import TEST_LIMITS, RunningServer
+
+
+@pytest.fixture(scope="session")
+def desk_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    with open_runtime(Settings(data_dir=tmp_path_factory.mktemp("desk-data"))) as runtime:
+        yield runtime
+
+
+@pytest.fixture(scope="session")
+def desk_server(desk_runtime: Runtime) -> Iterator[RunningServer]:
+    app = create_app(desk_runtime.settings, runtime=desk_runtime, limits=TEST_LIMITS)
+    with RunningServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def make_account(desk_runtime: Runtime) -> Callable[..., Account]:
+    """Add a console account with a unique name; returns its id and token."""
+
+    def make(role: str = "agent") -> Account:
+        with Session(desk_runtime.engine) as session:
+            agent, token = create_agent(
+                session=session, name=f"{role}-{uuid.uuid4().hex[:8]}", role=role
+            )
+            return agent.id, token
+
+    return make
