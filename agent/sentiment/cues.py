@@ -96,8 +96,10 @@ HUMAN_REQUEST = _rx(
 )
 
 REPEAT_CONTACT = _rx(
-    r"\b(?:second|third|fourth|fifth|sixth|umpteenth|nth|\d+(?:st|nd|rd|th))\s+(?:time|email|call"
-    r"|message|ticket|chat|attempt|request)\b",
+    # ("1st time" is no repeat, and "third time flying with you" is loyalty, not a complaint)
+    r"\b(?:second|third|fourth|fifth|sixth|umpteenth|nth|\d*[02-9](?:nd|rd|th)|\d+1(?:st|th))\s+"
+    r"(?:time(?!\s+(?:flying|travel\w*|visiting|staying|ordering|shopping|buying|with\s+(?:you|us"
+    r"|y'?all)))|email|call|message|ticket|chat|attempt|request)\b",
     r"\b(?:contacted|called|emailed|messaged|written to|wrote to|chatted with|reached out to|rang"
     r"|phoned|asked|told|raised|reported|explained)\b(?:\W+\w+){0,5}?\W+(?:twice|three times"
     r"|four times|five times|\d+\s+times|several times|multiple times|many times|numerous times"
@@ -113,7 +115,7 @@ REPEAT_CONTACT = _rx(
     r"\bstill\s+(?:no\s+)?(?:answer|reply|response|update|resolution)\b",
     r"\b(?:chasing|following up again|reopen(?:ed|ing)?"
     r"|same (?:issue|problem) (?:again|as before))\b",
-    r"\b(?:two|three|four|five|several|multiple|many|\d+)\s+(?:tickets|emails|calls|chats"
+    r"(?<!how\s)\b(?:two|three|four|five|several|multiple|many|\d+)\s+(?:tickets|emails|calls|chats"
     r"|complaints)\b",
 )
 
@@ -143,6 +145,14 @@ ELAPSED_TIME = _rx(
     r"\b(?:outstanding|pending|open|unresolved|unanswered)\s+(?:for|since)\b",
     r"\b(?:on hold|waited|waiting)\s+(?:for\s+)?(?:over|nearly|almost|more than)?\s*(?:an?|one|\d+)"
     r"\s+(?:hours?|minutes|mins)\b",
+    # minutes count on the phone: "50 minutes on hold", "a 2 hour wait time", "on hold for about
+    # 3 hours" ("a 5 minute wait" for a reply promised is not a complaint, so minutes need the hold)
+    r"\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|half an?)\s*(?:hours?|hrs?|h|minutes|mins?)"
+    r"\s+(?:still\s+)?(?:on hold|on the phone|in (?:a\s+)?(?:queue|line))\b",
+    r"\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five)[- ]?(?:hours?|hrs?)\s+wait(?:ing)?\s+"
+    r"(?:time|on\s+(?:the\s+)?(?:phone|hold|line))\b",
+    r"\bon hold\s+(?:for\s+)?(?:about|around|almost|nearly|over|more than)\s+(?:\d+|an?|one|two"
+    r"|three|four|five|half an?)\b",
     r"\b(?:still\s+(?:haven't|have not|hasn't|has not|not|didn't)\s+(?:received|got|gotten|heard"
     r"|arrived|been))\b",
     r"\b(?:for ages|forever|weeks on end|months on end|over a (?:week|month|fortnight))\b",
@@ -169,6 +179,14 @@ _EMPHATIC_CAPS = words(
     """
 )
 
+# Short words that are shouted, not codes: "WHY did YOU cancel", "THE WORST".
+_SHOUTED_SHORT = words(
+    """
+    YOU THE AND ARE BUT FOR WAS HOW WHO GET GOT HAS HAD CAN DID ALL OUR HIS HER SHE HIM ITS
+    NOT YET OFF OUT BAD SAD MAD WON'T CAN'T DON'T ISN'T I'M YES WHAT
+    """
+)
+
 PROFANITY = _rx(
     r"\b(?:fuck\w*|f\*+k\w*|f\*ck\w*|fck\w*|fking|fkn|effing|shit\w*|sh\*t\w*|s\*\*t|bullshit"
     r"|crap|crappy|damn\w*|goddamn\w*|wtf|wth|bloody|piss\w*|arse\w*|asshole\w*|bastard\w*"
@@ -185,7 +203,8 @@ _POSITIVE_INTERJECTION = (
 _NEGATIVE_EVENT = (
     r"(?:another|again|delay\w*|still|waiting|on hold|broken|broke|cancell?ed|charged|ignored"
     r"|nobody|no one|late|lost|missing|error\w*|crash\w*|outage|failed|fail\w*|worse|nothing works"
-    r"|useless|stuck|no reply|no answer|no response|not working|doesn't work|didn't work)"
+    r"|useless|stuck|no reply|no answer|no response|not working|doesn't work|didn't work"
+    r"|stranded|hung up on|hangs up on)"
 )
 
 SARCASM = _rx(
@@ -198,6 +217,16 @@ SARCASM = _rx(
     + r"\b",
     r"\bthanks?\s+(?:a lot\s+)?for\s+"
     r"(?:nothing|wasting|absolutely nothing|the runaround|ignoring)\b",
+    # thanks for the harm itself: "thanks for the 3 hour delay", "thank you for losing my bag"
+    # ("thanks for letting me know about the delay" thanks for the news, so the harm must follow
+    # "for" at once)
+    r"\b(?:thanks?|thank\s+you)\s+(?:so much\s+|a lot\s+)?for\s+"
+    r"(?:(?:the|a|an|another|my|our|this|that)\s+)?"
+    r"(?:(?:[\d.]+|one|two|three|four|five|six|several)[- ]?(?:\w+[- ])?)?"
+    r"(?:delay|cancell?ation|lost|losing|los[et]\s+my|cancell?ing|stranding|ruining|breaking"
+    r"|damaging|overbooking|charging me (?:twice|again)|hanging up|keeping me (?:on hold|waiting)"
+    r"|making me (?:wait|miss)|allowing me to miss|being (?:so\s+)?(?:bad|rude|useless|unhelpful)"
+    r"|not\s+(?:notifying|telling|letting|helping|responding|replying|answering|calling))\w*\b",
     # praise, then within a sentence or two the failure it mocks: "thanks a lot for that article,
     # super helpful, really. I still have the charge and nobody will refund it"
     r"\b(?:thanks a lot|thanks so much|super helpful|very helpful|so helpful|really helpful"
@@ -235,7 +264,9 @@ _COMPLAINT_CONTEXT = re.compile(
     r"|(?:is|was|got|arrived|came)\s+(?:lost|broken|damaged|late|wrong)|charged\s+(?:me\s+)?twice"
     r"|ridiculous|useless|unacceptable|terrible|awful|worst|nobody|no one|nothing works"
     r"|not\s+(?:working|happy|good enough|acceptable)|doesn't work|didn't work|won't work"
-    r"|waiting|waited|again and again|third time|how many times)\b",
+    r"|waiting|waited|again and again|third time|how many times|stranded|hung up on|hangs up on"
+    r"|(?:don'?t|didn'?t|did not|never)\s+(?:even\s+)?bother(?:ed)?\s+to|without\s+(?:any\s+)?"
+    r"(?:telling|notifying|warning|notice))\b",
     re.IGNORECASE,
 )
 
@@ -356,13 +387,18 @@ _GRIEVANCE = re.compile(
 )
 
 
+def _shouted(word: str) -> bool:
+    word = word.strip("'")
+    if word in _ACRONYMS or word in _INTERJECTIONS:
+        return False
+    # Three capitals are mostly a code nobody could list in full (airports "SFO", currencies "EUR",
+    # plan names): they count as a raised voice only when they are a word people shout.
+    return len(word) > 3 or word in _EMPHATIC_CAPS or word in _SHOUTED_SHORT
+
+
 def _all_caps(text: str) -> bool:
     text = _NOT_SPOKEN.sub(" ", text)
-    shouted = [
-        w
-        for w in _CAPS_WORD.findall(text)
-        if w.strip("'") not in _ACRONYMS and w.strip("'") not in _INTERJECTIONS
-    ]
+    shouted = [w for w in _CAPS_WORD.findall(text) if _shouted(w)]
     if not shouted:
         return False
     if len(shouted) >= 2 or any(w in _EMPHATIC_CAPS for w in shouted):
@@ -371,8 +407,21 @@ def _all_caps(text: str) -> bool:
     return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) >= 0.6
 
 
+# The last sentence of a message, when it is a bare "Cool." or "Thanks a lot." after the rest.
+_LAST_SENTENCE = re.compile(r"^(?P<rest>.*[.!?…])\s+(?P<last>[^.!?…]+[.!?…]*)\s*$", re.DOTALL)
+_BARE_THANKS = re.compile(r"^\W*(?:thanks?|thank\s+you)\s+(?:a\s+lot|a\s+bunch)\W*$")
+
+
 def _sarcasm(text: str, context: Sequence[str] | None) -> bool:
     if _any(SARCASM, text):
+        return True
+    # "... and then you hang up on me. Cool." is the same turn as a bare "Great." after a complaint.
+    tail = _LAST_SENTENCE.match(text)
+    closing = tail is not None and (
+        _SHORT_POSITIVE.match(tail["last"]) is not None
+        or _BARE_THANKS.match(tail["last"]) is not None
+    )
+    if closing and tail is not None and _complaint(tail["rest"]):
         return True
     # A bare "Great." or "Perfect, thanks" right after a complaint is rarely meant.
     if context and _SHORT_POSITIVE.match(text):

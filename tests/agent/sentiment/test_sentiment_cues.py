@@ -156,3 +156,65 @@ def test_praise_followed_by_the_failure_it_mocks_is_sarcasm_not_thanks() -> None
 def test_what_happened_an_hour_later_is_not_a_wait() -> None:
     assert "elapsed_time_complaint" not in detect("It went offline again an hour later.")
     assert "elapsed_time_complaint" in detect("Three days later and still nothing.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my flight SFO to BOS shows twice, which one is right?", False),
+        ("the invoice says EUR but I picked the PRO plan in GBP", False),
+        ("WHERE IS MY PARCEL", True),
+        ("WHY did YOU cancel it", True),
+        ("I want my refund NOW", True),
+    ],
+)
+def test_three_letter_codes_are_not_shouting(text: str, expected: bool) -> None:
+    assert ("all_caps" in detect(text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("thanks for the three week delay on my refund", True),
+        ("thank you for losing my parcel", True),
+        ("thanks for letting me know about the delay", False),
+        ("thanks for the update on my cancellation", False),
+        ("the courier hung up on me halfway through. Lovely.", True),
+        ("You didn't even bother to tell me it was cancelled. Thanks a lot.", True),
+        ("My parcel was delayed but it came today. Great!", False),
+        ("Can you check the address on my order? Thanks a lot.", False),
+    ],
+)
+def test_thanks_for_the_harm_itself_is_sarcasm(text: str, expected: bool) -> None:
+    signals = detect(text)
+    assert ("sarcasm_suspected" in signals) is expected
+    if "thank" in text.lower():
+        assert ("gratitude" in signals) is not expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("45 minutes on hold and then the line went dead", True),
+        ("I've been on hold for about two hours now", True),
+        ("your support line has a 3 hour wait time", True),
+        ("what's the usual wait time on the phone line?", False),
+        ("we have a 2 hour wait between trains, is that enough?", False),
+    ],
+)
+def test_time_on_hold_is_a_wait(text: str, expected: bool) -> None:
+    assert ("elapsed_time_complaint" in detect(text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ordering for the 1st time, do you ship to Malta?", False),
+        ("third time shopping with you and still love it", False),
+        ("how many tickets are left for Friday?", False),
+        ("this is the 3rd time I have asked about my refund", True),
+        ("I sent three emails and nobody replied", True),
+    ],
+)
+def test_ordinals_of_loyalty_are_not_repeat_contact(text: str, expected: bool) -> None:
+    assert ("repeat_contact" in detect(text)) is expected
