@@ -197,6 +197,8 @@ class Handoff(HandoffBase, table=True):
     labelled_by: str | None = Field(default=None, foreign_key="agents.id", max_length=36)
     labelled_at: float | None = None
     priority_raises: int = 0
+    # Steps of severity added because the handoff waited too long (one per configured interval).
+    wait_raises: int = 0
     # [{at, severity, reason}] for each raise, so the audit shows why the ticket moved up.
     priority_log: list[dict[str, Any]] = _json_list()
 
