@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,11 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("REDIS_URL", "TIDELINE_REDIS_URL"),
         description="Redis for cross-process events; in-process when unset.",
+    )
+    redis_prefix: str = Field(
+        default="tideline",
+        description="Prefix of Tideline's Redis keys and channels (several deployments can share "
+        "one Redis).",
     )
     chroma_url: str | None = Field(
         default=None,
@@ -71,6 +77,26 @@ class Settings(BaseSettings):
         description="Signs resume tokens; must be set outside development.",
     )
     environment: str = Field(default="development", description="development | production")
+    customer_secret: SecretStr | None = Field(
+        default=None,
+        description="Shared with the host site, which signs customer ids with it (HMAC-SHA256); "
+        "unset: every chat is anonymous.",
+    )
+
+    console_live_scores: Literal["supervisors", "everyone"] = Field(
+        default="supervisors",
+        description="Who sees a customer's sentiment scores live in the console while they chat "
+        "with a person (the readings that led to the handoff are shown to everyone).",
+    )
+    console_session_hours: float = Field(
+        default=12.0, gt=0, description="How long a console sign-in lasts."
+    )
+    handoff_wait_raise_s: float = Field(
+        default=300.0,
+        ge=0,
+        description="A handoff waiting longer than this rises one severity step, and again after "
+        "each further interval; 0 turns it off.",
+    )
 
     @property
     def chat_model_configured(self) -> bool:

@@ -5,19 +5,36 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 from starlette.requests import HTTPConnection
 
 from agent.ownership import OwnershipError
-from server.agent_auth import CurrentAgent, DeskAgent, DeskRuntimeDep
+from server.agent_auth import (
+    CONSOLE_COOKIE,
+    CurrentAgent,
+    CurrentSupervisor,
+    DeskAgent,
+    DeskRuntimeDep,
+    SessionsDep,
+    check_token,
+)
 from server.chat_frames import message_frame
 from server.conversation_hub import ConversationHub, closed_frame
-from server.desk_views import handoff_package, message_view, queue_item
+from server.desk_feed import DeskFeed
+from server.desk_views import (
+    desk_queue,
+    handoff_package,
+    message_view,
+    policy_thresholds,
+    queue_item,
+)
 from server.records import store
+from server.records.desk_stats import desk_stats
 from server.records.errors import (
     AgentNotFound,
     ConversationClosed,
@@ -30,9 +47,8 @@ from server.records.handoffs import (
     get_handoff,
     label_handoff,
     return_handoff,
-    waiting_handoffs,
 )
-from server.records.models import Handoff
+from server.records.models import Handoff, SentimentReadingRecord
 from server.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -57,13 +73,53 @@ class CloseIn(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
+class SignIn(BaseModel):
+    token: str = Field(min_length=1, max_length=400)
+
+
 class LabelIn(BaseModel):
     warranted: bool | None = None
     resolved: bool | None = None
 
 
+def _readings_since(session: Session, handoff: Handoff) -> list[dict[str, Any]]:
+    """The customer's readings after the handoff: how the human stretch is going."""
+    rows = session.exec(
+        select(SentimentReadingRecord)
+        .where(
+            SentimentReadingRecord.conversation_id == handoff.conversation_id,
+            col(SentimentReadingRecord.created_at) > handoff.created_at,
+        )
+        .order_by(col(SentimentReadingRecord.id))
+    ).all()
+    return [
+        {
+            "score": r.score,
+            "label": r.label,
+            "frustration": r.frustration,
+            "urgency": r.urgency,
+            "signals": list(r.signals),
+            "at": r.created_at,
+        }
+        for r in rows
+    ]
+
+
 def _hub(connection: HTTPConnection) -> ConversationHub:
     return connection.app.state.channel.hub  # type: ignore[no-any-return]
+
+
+def _feed(connection: HTTPConnection) -> DeskFeed:
+    return connection.app.state.desk.feed  # type: ignore[no-any-return]
+
+
+def _me(agent: DeskAgent, runtime: Runtime) -> dict[str, Any]:
+    return {
+        "id": agent.id,
+        "name": agent.name,
+        "role": agent.role,
+        "live_scores": agent.sees_live_scores(runtime.settings.console_live_scores),
+    }
 
 
 async def _in_session(runtime: Runtime, work: Callable[[Session], T]) -> T:
@@ -81,8 +137,7 @@ def _refuse(code: int, message: str) -> HTTPException:
 
 
 def _readable(handoff: Handoff, agent: DeskAgent) -> None:
-    """Agents read the queue and what they claimed; supervisors read everything."""
-    if agent.is_supervisor or handoff.status == "waiting" or handoff.claimed_by == agent.id:
+    if agent.can_read(handoff):
         return
     raise _refuse(status.HTTP_403_FORBIDDEN, "This handoff belongs to another agent.")
 
@@ -125,21 +180,64 @@ def _translate(work: Callable[[Session], T]) -> Callable[[Session], T]:
     return run
 
 
+@router.post("/session")
+async def sign_in(
+    body: SignIn, runtime: DeskRuntimeDep, sessions: SessionsDep, connection: HTTPConnection
+) -> Response:
+    """Exchange an agent token for the console's session cookie (HttpOnly, SameSite=Strict)."""
+    agent = await check_token(runtime, body.token.strip())
+    if agent is None:
+        raise _refuse(
+            status.HTTP_401_UNAUTHORIZED,
+            "That is not a valid agent token. Ask an administrator to run "
+            "`tideline agents add NAME` for a new one.",
+        )
+    response = JSONResponse(_me(agent, runtime))
+    response.set_cookie(
+        CONSOLE_COOKIE,
+        sessions.issue(agent.id),
+        max_age=int(sessions.max_age_s),
+        httponly=True,
+        samesite="strict",
+        secure=connection.url.scheme == "https",
+        path="/",
+    )
+    return response
+
+
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+async def sign_out() -> Response:
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(CONSOLE_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/me")
+async def me(agent: CurrentAgent, runtime: DeskRuntimeDep) -> dict[str, Any]:
+    return _me(agent, runtime)
+
+
+@router.get("/stats")
+async def stats(
+    agent: CurrentSupervisor,
+    runtime: DeskRuntimeDep,
+    days: Annotated[float, Query(gt=0, le=365)] = 7.0,
+) -> dict[str, Any]:
+    """The supervisor's figures over the last ``days`` (supervisors only)."""
+
+    def read(session: Session) -> dict[str, Any]:
+        return desk_stats(session=session, now=runtime.conversations.clock(), days=days)
+
+    return await _in_session(runtime, read)
+
+
 @router.get("/handoffs")
 async def list_handoffs(agent: CurrentAgent, runtime: DeskRuntimeDep) -> list[dict[str, Any]]:
-    """The queue, most severe then longest waiting first; supervisors also see claimed ones."""
+    """The queue, most severe then longest waiting first, then the claimed handoffs: an agent's
+    own, or everyone's for a supervisor."""
 
     def read(session: Session) -> list[dict[str, Any]]:
-        now = runtime.conversations.clock()
-        rows = waiting_handoffs(session=session)
-        if agent.is_supervisor:
-            claimed = session.exec(
-                select(Handoff)
-                .where(Handoff.status == "claimed")
-                .order_by(col(Handoff.severity_rank).desc(), col(Handoff.created_at))
-            ).all()
-            rows = [*rows, *claimed]
-        return [queue_item(h, now=now) for h in rows]
+        return desk_queue(session, agent, now=runtime.conversations.clock())
 
     return await _in_session(runtime, read)
 
@@ -151,8 +249,24 @@ async def read_handoff(
     def read(session: Session) -> dict[str, Any]:
         handoff = _load(session, handoff_id)
         _readable(handoff, agent)
+        conversation = store.get_conversation(
+            session=session, conversation_id=handoff.conversation_id
+        )
         messages = store.messages_after(session=session, conversation_id=handoff.conversation_id)
-        return handoff_package(handoff, messages, now=runtime.conversations.clock())
+        package = handoff_package(handoff, messages, now=runtime.conversations.clock())
+        package["thresholds"] = policy_thresholds(runtime.policy.config)
+        package["customer_id"] = conversation.customer_id
+        package["earlier_conversations"] = (
+            store.earlier_conversations(
+                session=session, customer_id=conversation.customer_id, before=conversation
+            )
+            if conversation.customer_id
+            else []
+        )
+        live = agent.sees_live_scores(runtime.settings.console_live_scores)
+        package["live_scores"] = live
+        package["live_readings"] = _readings_since(session, handoff) if live else []
+        return package
 
     return await _in_session(runtime, read)
 
@@ -174,6 +288,7 @@ async def claim(
         return queue_item(handoff, now=runtime.conversations.clock())
 
     claimed = await _in_session(runtime, _translate(write))
+    _feed(connection).announce_item("claimed", claimed)
     conversation_id = claimed["conversation_id"]
     hub = _hub(connection)
     await _sync_bot(hub, conversation_id, lambda: runtime.bot.set_owner(conversation_id, "human"))
@@ -242,6 +357,7 @@ async def hand_back(
         return queue_item(handoff, now=runtime.conversations.clock())
 
     returned = await _in_session(runtime, _translate(write))
+    _feed(connection).announce_item("returned", returned)
     conversation_id = returned["conversation_id"]
     hub = _hub(connection)
     await _sync_bot(hub, conversation_id, lambda: runtime.bot.hand_back(conversation_id, note))
@@ -271,6 +387,7 @@ async def close(
         return queue_item(handoff, now=runtime.conversations.clock())
 
     closed = await _in_session(runtime, _translate(write))
+    _feed(connection).announce_item("closed", closed)
     conversation_id = closed["conversation_id"]
     hub = _hub(connection)
     await _sync_bot(hub, conversation_id, lambda: runtime.bot.set_owner(conversation_id, "closed"))
@@ -282,7 +399,11 @@ async def close(
 
 @router.post("/handoffs/{handoff_id}/label")
 async def label(
-    handoff_id: str, body: LabelIn, agent: CurrentAgent, runtime: DeskRuntimeDep
+    handoff_id: str,
+    body: LabelIn,
+    agent: CurrentAgent,
+    runtime: DeskRuntimeDep,
+    connection: HTTPConnection,
 ) -> dict[str, Any]:
     """The agent's outcome labels, kept for calibrating the policy."""
     if body.warranted is None and body.resolved is None:
@@ -309,7 +430,9 @@ async def label(
             "labelled_at": labelled.labelled_at,
         }
 
-    return await _in_session(runtime, _translate(write))
+    labelled = await _in_session(runtime, _translate(write))
+    _feed(connection).announce(handoff_id, "labelled")
+    return labelled
 
 
 async def _sync_bot(hub: ConversationHub, conversation_id: str, move: Callable[[], None]) -> None:

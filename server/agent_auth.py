@@ -1,21 +1,32 @@
-"""Bearer-token authentication of console agents and supervisors for the ``/api`` routes."""
+"""Who is calling the agent side: a bearer token (API clients) or the console's session cookie.
+
+Agents and supervisors sign in with the token `tideline agents add` printed. API clients send it as
+``Authorization: Bearer``; the console exchanges it once for a signed, HttpOnly, SameSite=Strict
+session cookie. A cookie is honoured only from the server's own pages (the ``Origin`` check), so
+another site cannot act with a signed-in agent's browser. Customers' resume tokens never pass.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, status
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
-from server.records.agents import authenticate_agent
+from server.records.agents import authenticate_agent, get_agent
+from server.records.errors import AgentNotFound
+from server.records.models import Handoff
+from server.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.runtime import Runtime
 
+CONSOLE_COOKIE = "tideline_console"
 # Told to every refused caller alike, so a response never says whether a token exists.
-_REFUSAL = "Sign in with an agent token: 'Authorization: Bearer <token>'."
+REFUSAL = "Sign in with an agent token: 'Authorization: Bearer <token>'."
 
 
 @dataclass(frozen=True)
@@ -30,12 +41,29 @@ class DeskAgent:
     def is_supervisor(self) -> bool:
         return self.role == "supervisor"
 
+    def can_read(self, handoff: Handoff) -> bool:
+        """Agents read the queue and what they claimed; supervisors read everything."""
+        return self.is_supervisor or handoff.status == "waiting" or handoff.claimed_by == self.id
+
+    def sees_live_scores(self, setting: str) -> bool:
+        """Whether the console shows this agent the customer's scores while they chat."""
+        return self.is_supervisor or setting == "everyone"
+
 
 def desk_runtime(connection: HTTPConnection) -> Runtime:
     return connection.app.state.runtime  # type: ignore[no-any-return]
 
 
-def _bearer_token(connection: HTTPConnection) -> str | None:
+def console_sessions(connection: HTTPConnection) -> ResumeTokens:
+    return connection.app.state.console_sessions  # type: ignore[no-any-return]
+
+
+def console_session_tokens(secret: bytes, *, hours: float) -> ResumeTokens:
+    """Signs console session cookies (an agent id and when it was issued)."""
+    return ResumeTokens(secret, max_age_s=hours * 3600.0, purpose=b"tideline console session")
+
+
+def bearer_token(connection: HTTPConnection) -> str | None:
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -43,28 +71,80 @@ def _bearer_token(connection: HTTPConnection) -> str | None:
     return token.strip()
 
 
-def _lookup(engine: Engine, token: str) -> DeskAgent | None:
+def same_origin(connection: HTTPConnection) -> bool:
+    """False when a browser says the call comes from another site's page."""
+    origin = connection.headers.get("origin")
+    if origin is None:
+        return True  # not sent by browsers for same-origin GETs; SameSite keeps the cookie home
+    return urlsplit(origin).netloc == connection.headers.get("host", "")
+
+
+def _desk_agent(engine: Engine, *, token: str | None, agent_id: str | None) -> DeskAgent | None:
     with Session(engine) as session:
-        agent = authenticate_agent(session=session, token=token)
+        if token is not None:
+            agent = authenticate_agent(session=session, token=token)
+        elif agent_id is not None:
+            try:
+                agent = get_agent(session=session, agent_id=agent_id)
+            except AgentNotFound:
+                agent = None
+        else:
+            agent = None
         if agent is None:
             return None
         return DeskAgent(id=agent.id, name=agent.name, role=agent.role)
 
 
+async def check_token(runtime: Runtime, token: str) -> DeskAgent | None:
+    """The active agent a bearer token belongs to (None for anything else)."""
+    return await asyncio.to_thread(_desk_agent, runtime.engine, token=token, agent_id=None)
+
+
+async def authenticate(
+    connection: HTTPConnection, runtime: Runtime, sessions: ResumeTokens
+) -> DeskAgent | None:
+    """The caller's agent from the bearer token, else from the session cookie; None if neither."""
+    token = bearer_token(connection)
+    if token is not None:
+        return await check_token(runtime, token)
+    cookie = connection.cookies.get(CONSOLE_COOKIE)
+    if cookie is None or not same_origin(connection):
+        return None
+    try:
+        agent_id = sessions.verify(cookie)
+    except InvalidResumeToken:
+        return None
+    # The account is read again each time: a disabled agent's cookie stops working at once.
+    return await asyncio.to_thread(_desk_agent, runtime.engine, token=None, agent_id=agent_id)
+
+
 async def current_agent(
-    connection: HTTPConnection, runtime: Annotated[Runtime, Depends(desk_runtime)]
+    connection: HTTPConnection,
+    runtime: Annotated[Runtime, Depends(desk_runtime)],
+    sessions: Annotated[ResumeTokens, Depends(console_sessions)],
 ) -> DeskAgent:
-    """The agent the bearer token belongs to; 401 for none, a customer token or a disabled agent."""
-    token = _bearer_token(connection)
-    agent = None if token is None else await asyncio.to_thread(_lookup, runtime.engine, token)
+    """The calling agent; 401 for none, a customer token, a bad cookie or a disabled agent."""
+    agent = await authenticate(connection, runtime, sessions)
     if agent is None:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
-            detail=_REFUSAL,
+            detail=REFUSAL,
             headers={"WWW-Authenticate": "Bearer"},
         )
     return agent
 
 
+async def current_supervisor(
+    agent: Annotated[DeskAgent, Depends(current_agent)],
+) -> DeskAgent:
+    if not agent.is_supervisor:
+        raise HTTPException(
+            status_code=status.HTTP_403_FORBIDDEN, detail="This needs a supervisor's account."
+        )
+    return agent
+
+
 DeskRuntimeDep = Annotated[Runtime, Depends(desk_runtime)]
+SessionsDep = Annotated[ResumeTokens, Depends(console_sessions)]
 CurrentAgent = Annotated[DeskAgent, Depends(current_agent)]
+CurrentSupervisor = Annotated[DeskAgent, Depends(current_supervisor)]

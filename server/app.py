@@ -16,8 +16,12 @@ from starlette.requests import HTTPConnection
 
 from agent.settings import Settings
 from server.agent_api import router as agent_api_router
+from server.agent_auth import console_session_tokens
+from server.agent_socket import Desk, serve_agent_socket
 from server.chat_socket import Channel, serve_chat_socket
 from server.conversation_hub import ConversationHub
+from server.desk_feed import DeskFeed
+from server.events import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
 from server.rate_limits import AddressSockets, ChannelLimits
 from server.resume_tokens import ResumeTokens, signing_secret
@@ -34,8 +38,22 @@ def get_runtime(connection: HTTPConnection) -> Runtime:
     return connection.app.state.runtime  # type: ignore[no-any-return]
 
 
+def get_desk(connection: HTTPConnection) -> Desk:
+    return connection.app.state.desk  # type: ignore[no-any-return]
+
+
 ChannelDep = Annotated[Channel, Depends(get_channel)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+DeskDep = Annotated[Desk, Depends(get_desk)]
+
+
+def build_bus(settings: Settings) -> EventBus:
+    """Redis pub/sub when REDIS_URL is set (several server processes), else in process."""
+    if settings.redis_url:
+        from server.redis_bus import RedisEventBus
+
+        return RedisEventBus(settings.redis_url, prefix=settings.redis_prefix)
+    return LocalEventBus()
 
 
 def create_app(
@@ -45,7 +63,9 @@ def create_app(
 
     Raises ``InsecureSecret`` in production when the secret key is the development default.
     """
-    tokens = ResumeTokens(signing_secret(settings))
+    secret = signing_secret(settings)
+    tokens = ResumeTokens(secret)
+    sessions = console_session_tokens(secret, hours=settings.console_session_hours)
     limits = limits or ChannelLimits()
     metrics = ChannelMetrics()
 
@@ -57,10 +77,33 @@ def create_app(
                 if runtime is not None
                 else await asyncio.to_thread(stack.enter_context, open_runtime(settings))
             )
+            bus = build_bus(settings)
             hub = ConversationHub(
-                opened.conversations, metrics=metrics, turn_workers=limits.turn_workers
+                opened.conversations, metrics=metrics, turn_workers=limits.turn_workers, bus=bus
             )
+            feed = DeskFeed(
+                engine=opened.engine,
+                bus=bus,
+                clock=opened.conversations.clock,
+                wait_raise_s=settings.handoff_wait_raise_s,
+            )
+            hub.handoff_listeners.append(feed.announce)
+
+            def dispatch(topic: str, frame: Frame) -> None:
+                hub.on_event(topic, frame) or feed.on_event(topic, frame)
+
+            bus.listen(dispatch)
+            await bus.start()
+            feed.start()
             app.state.runtime = opened
+            app.state.console_sessions = sessions
+            app.state.desk = Desk(
+                runtime=opened,
+                hub=hub,
+                feed=feed,
+                sessions=sessions,
+                live_scores=settings.console_live_scores,
+            )
             app.state.channel = Channel(
                 service=opened.conversations,
                 hub=hub,
@@ -72,11 +115,18 @@ def create_app(
                     messages_burst=limits.address_messages_burst,
                     messages_per_s=limits.address_messages_per_s,
                 ),
+                customer_secret=(
+                    settings.customer_secret.get_secret_value()
+                    if settings.customer_secret
+                    else None
+                ),
             )
             try:
                 yield
             finally:
+                await feed.close()
                 await hub.close()
+                await bus.close()
 
     app = FastAPI(title="Tideline", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(agent_api_router)
@@ -84,6 +134,20 @@ def create_app(
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket, channel: ChannelDep) -> None:
         await serve_chat_socket(websocket, channel)
+
+    @app.websocket("/ws/agent")
+    async def agent_socket(websocket: WebSocket, desk: DeskDep) -> None:
+        await serve_agent_socket(websocket, desk)
+
+    @app.get("/console", include_in_schema=False)
+    async def console_page() -> FileResponse:
+        return FileResponse(
+            STATIC / "console.html", media_type="text/html", headers={"Cache-Control": "no-store"}
+        )
+
+    @app.get("/console.js", include_in_schema=False)
+    async def console_script() -> FileResponse:
+        return FileResponse(STATIC / "console.js", media_type="application/javascript")
 
     @app.get("/", include_in_schema=False)
     async def demo_page() -> FileResponse:
@@ -102,8 +166,9 @@ def create_app(
         return {"status": "ok"}
 
     @app.get("/readyz")
-    async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    async def readyz(runtime: RuntimeDep, desk: DeskDep) -> JSONResponse:
         checks = await asyncio.to_thread(_readiness, runtime)
+        checks["events"] = desk.hub.bus.healthy()
         ready = all(checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", "checks": checks},

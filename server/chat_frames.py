@@ -10,6 +10,7 @@ from server.records.models import Message
 
 MAX_FRAME_BYTES = 64 * 1024  # 8,000 characters of text fit with room for JSON escapes
 MAX_CLIENT_ID_CHARS = 128
+MAX_CUSTOMER_ID_CHARS = 255
 CLIENT_FRAME_TYPES = ("message", "typing", "resume")
 
 
@@ -23,9 +24,18 @@ class FrameError(ValueError):
 
 
 @dataclass(frozen=True)
+class CustomerClaim:
+    """Who the host site says the customer is, with its HMAC of the id (checked by the server)."""
+
+    id: str
+    signature: str
+
+
+@dataclass(frozen=True)
 class ClientMessage:
     client_message_id: str
     text: str
+    customer: CustomerClaim | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,29 @@ def _message(data: dict[str, Any]) -> ClientMessage:
         raise FrameError("missing_field", "A message needs a 'text'.", ref=client_id)
     if not isinstance(data["text"], str):
         raise FrameError("invalid_field", "'text' must be a string.", ref=client_id)
-    return ClientMessage(client_message_id=client_id, text=data["text"])
+    return ClientMessage(
+        client_message_id=client_id, text=data["text"], customer=_customer(data, client_id)
+    )
+
+
+def _customer(data: dict[str, Any], client_id: str) -> CustomerClaim | None:
+    claim = data.get("customer")
+    if claim is None:
+        return None
+    if (
+        not isinstance(claim, dict)
+        or not isinstance(claim.get("id"), str)
+        or not isinstance(claim.get("signature"), str)
+        or not 0 < len(claim["id"]) <= MAX_CUSTOMER_ID_CHARS
+        or len(claim["signature"]) > 256
+    ):
+        raise FrameError(
+            "invalid_field",
+            '\'customer\' must be {"id": "...", "signature": "..."} '
+            f"with an id of 1 to {MAX_CUSTOMER_ID_CHARS} characters.",
+            ref=client_id,
+        )
+    return CustomerClaim(id=claim["id"], signature=claim["signature"])
 
 
 def _resume(data: dict[str, Any]) -> ClientResume:

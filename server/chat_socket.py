@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -27,8 +28,9 @@ from server.chat_frames import (
     message_frame,
     parse_client_frame,
 )
-from server.conversation_hub import ConversationHub, Frame, closed_frame
+from server.conversation_hub import Audience, ConversationHub, Frame, closed_frame
 from server.conversations import ConversationService
+from server.customer_identity import verify_customer
 from server.metrics import ChannelMetrics
 from server.rate_limits import AddressSockets, ChannelLimits, TokenBucket
 from server.records.errors import ConversationNotFound
@@ -61,9 +63,12 @@ class Channel:
     limits: ChannelLimits
     metrics: ChannelMetrics
     addresses: AddressSockets
+    customer_secret: str | None = None  # verifies the host site's signed customer ids
 
 
 class ChatConnection:
+    audience: Audience = "customer"
+
     def __init__(self, websocket: WebSocket, channel: Channel, *, address: str = "unknown") -> None:
         self.websocket = websocket
         self.channel = channel
@@ -93,6 +98,8 @@ class ChatConnection:
             self.holding.append(frame)
             return
         kind = frame["type"]
+        if kind == "typing" and frame.get("role") == "customer":
+            return  # the customer's own typing, relayed to the agent
         if kind == "message":
             if frame["seq"] <= self.last_sent_seq:
                 return
@@ -167,8 +174,11 @@ class ChatConnection:
             await self._message(frame)
         elif isinstance(frame, ClientResume):
             await self._resume(frame)
-        elif isinstance(frame, ClientTyping):
-            pass  # relayed to the agent console once it exists; nothing to do for the bot
+        elif isinstance(frame, ClientTyping) and self.conversation_id is not None:
+            # The agent's console shows it; the bot does not care.
+            self.channel.hub.publish(
+                self.conversation_id, {"type": "typing", "role": "customer", "active": frame.active}
+            )
 
     def _rate_limited(self, bucket: TokenBucket, ref: str | None) -> None:
         wait = max(1, round(bucket.retry_after()))
@@ -193,14 +203,28 @@ class ChatConnection:
             self._rate_limited(self.address_messages, frame.client_message_id)
             return
         if self.conversation_id is None:
-            await self._start_session()
+            await self._start_session(frame)
         assert self.conversation_id is not None
         self.channel.hub.submit_turn(
             self.conversation_id, frame.client_message_id, text, on_error=self.deliver
         )
 
-    async def _start_session(self) -> None:
-        conversation_id = await asyncio.to_thread(self.channel.service.start_conversation)
+    async def _start_session(self, frame: ClientMessage) -> None:
+        customer_id = None
+        claim = frame.customer
+        if claim is not None:
+            if verify_customer(self.channel.customer_secret, claim.id, claim.signature):
+                customer_id = claim.id
+            else:
+                # The chat goes on without the account rather than losing the customer's message.
+                self.error(
+                    "customer_not_verified",
+                    "We couldn't confirm your account, so this chat continues without it.",
+                    ref=frame.client_message_id,
+                )
+        conversation_id = await asyncio.to_thread(
+            partial(self.channel.service.start_conversation, customer_id=customer_id)
+        )
         self._bind(conversation_id)
         self.deliver(self._session_frame(conversation_id, resumed=False, owner="bot"))
 

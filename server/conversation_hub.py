@@ -16,12 +16,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from agent.bot import TurnResult
 from agent.messages import InvalidMessage
 from server.chat_frames import error_frame, handoff_frame, message_frame
 from server.conversations import ConversationService
+from server.events import EventBus, LocalEventBus, conversation_of, conversation_topic
 from server.metrics import ChannelMetrics
 from server.records.errors import ConversationClosed, ConversationNotFound
 from server.records.models import Message
@@ -30,9 +31,14 @@ log = logging.getLogger(__name__)
 
 Frame = dict[str, Any]
 ErrorSink = Callable[[Frame], None]
+Audience = Literal["customer", "desk"]
+HandoffListener = Callable[[str, str], None]  # (handoff id, event) when a turn opens or raises one
 
 
 class Subscriber(Protocol):
+    # Who is reading: a customer's socket never receives desk-only frames.
+    audience: Audience
+
     def deliver(self, frame: Frame) -> None:
         """Take one frame for the socket (called on the event loop)."""
         ...
@@ -50,12 +56,38 @@ def closed_frame(reason: str) -> Frame:
     return {"type": "closed", "reason": reason}
 
 
+def reading_frame(result: TurnResult) -> Frame:
+    """A turn's sentiment reading and decision, for the consoles watching the conversation."""
+    return {
+        "type": "reading",
+        "turn": result.turn,
+        "owner": result.owner,
+        "reading": result.reading.to_dict(),
+        "trend": result.sentiment.trend,
+        "decision": {
+            "escalate": result.decision.escalate,
+            "rule": result.decision.rule,
+            "severity": result.decision.severity,
+            "risk": result.decision.risk,
+            "reason": result.decision.reason,
+        },
+    }
+
+
 class ConversationHub:
     def __init__(
-        self, service: ConversationService, *, metrics: ChannelMetrics, turn_workers: int = 4
+        self,
+        service: ConversationService,
+        *,
+        metrics: ChannelMetrics,
+        turn_workers: int = 4,
+        bus: EventBus | None = None,
     ) -> None:
         self.service = service
         self.metrics = metrics
+        self.bus: EventBus = bus or LocalEventBus()
+        # Told when a turn opens a handoff or raises a waiting one (the desk announces it).
+        self.handoff_listeners: list[HandoffListener] = []
         self.executor = ThreadPoolExecutor(max_workers=turn_workers, thread_name_prefix="turn")
         self.subscribers: dict[str, set[Subscriber]] = {}
         self.streams: dict[str, StreamingReply] = {}
@@ -75,12 +107,27 @@ class ConversationHub:
             if not subscribers:
                 del self.subscribers[conversation_id]
 
-    def publish(self, conversation_id: str, frame: Frame) -> None:
-        """Send a frame to every socket of the conversation (relay hooks use this too)."""
+    def publish(self, conversation_id: str, frame: Frame, *, desk_only: bool = False) -> None:
+        """Send a frame to every socket of the conversation, on every server process."""
         if frame["type"] == "message":
             self.metrics.messages.labels(role=frame["role"]).inc()
+        self.bus.publish(
+            conversation_topic(conversation_id),
+            {"audience": "desk" if desk_only else "all", "frame": frame},
+        )
+
+    def on_event(self, topic: str, event: Frame) -> bool:
+        """Deliver a conversation event from the bus to this process's sockets; False if not one."""
+        conversation_id = conversation_of(topic)
+        if conversation_id is None:
+            return False
+        desk_only = event.get("audience") == "desk"
+        frame = event["frame"]
         for subscriber in list(self.subscribers.get(conversation_id, ())):
+            if desk_only and subscriber.audience != "desk":
+                continue
             subscriber.deliver(frame)
+        return True
 
     def streaming(self, conversation_id: str) -> StreamingReply | None:
         return self.streams.get(conversation_id)
@@ -211,6 +258,10 @@ class ConversationHub:
             self.metrics.escalations.labels(rule=result.decision.rule or "unknown").inc()
         if result.handoff and (result.handed_off or result.decision.raise_priority):
             self.publish(conversation_id, handoff_frame(result.handoff))
+            event = "opened" if result.handed_off else "raised"
+            for listener in self.handoff_listeners:
+                listener(result.handoff["handoff_id"], event)
+        self.publish(conversation_id, reading_frame(result), desk_only=True)
 
     def _refuse_closed(
         self, conversation_id: str, client_message_id: str, on_error: ErrorSink

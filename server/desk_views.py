@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session
+
+from agent.policy.config import PolicyConfig
+from server.agent_auth import DeskAgent
+from server.records.handoffs import desk_handoffs
 from server.records.models import Handoff, Message
 
 
@@ -22,6 +27,12 @@ def queue_item(handoff: Handoff, *, now: float) -> dict[str, Any]:
         "priority_raises": handoff.priority_raises,
         "summary": handoff.summary,
     }
+
+
+def desk_queue(session: Session, agent: DeskAgent, *, now: float) -> list[dict[str, Any]]:
+    """The queue as this agent's console lists it."""
+    rows = desk_handoffs(session=session, claimed_by=None if agent.is_supervisor else agent.id)
+    return [queue_item(h, now=now) for h in rows]
 
 
 def message_view(message: Message) -> dict[str, Any]:
@@ -75,3 +86,19 @@ def handoff_package(handoff: Handoff, messages: list[Message], *, now: float) ->
         "labelled_by": handoff.labelled_by,
         "priority_log": list(handoff.priority_log),
     }
+
+
+def policy_thresholds(config: PolicyConfig) -> dict[str, float]:
+    """The lines the console draws on the sentiment chart: where the policy's rules fire."""
+    rules = config.rules
+    lines: dict[str, float] = {}
+    for name, rule in (
+        ("critical_frustration", rules.critical_frustration),
+        ("frustration", rules.frustration),
+        ("elevated_frustration", rules.elevated_frustration),
+    ):
+        if rule.enabled:
+            lines[name] = rule.threshold
+    if rules.sustained_negative.enabled:
+        lines["negative_score"] = rules.sustained_negative.score_at_most
+    return lines

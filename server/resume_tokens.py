@@ -54,7 +54,11 @@ def _unb64(text: str) -> bytes:
 
 
 class ResumeTokens:
-    """Issues and checks ``v1.<conversation>.<issued>.<hmac>`` tokens (HMAC-SHA256)."""
+    """Issues and checks ``v1.<subject>.<issued>.<hmac>`` tokens (HMAC-SHA256).
+
+    The subject is a conversation id for the widget's resume tokens; the console's session cookie
+    is the same kind of token for an agent id, signed with a key of its own ``purpose``.
+    """
 
     def __init__(
         self,
@@ -62,9 +66,10 @@ class ResumeTokens:
         *,
         max_age_s: float = DEFAULT_MAX_AGE_S,
         clock: Callable[[], float] = time.time,
+        purpose: bytes = b"tideline resume token",
     ) -> None:
         # Derive a key for this one purpose, so the same secret can sign other things safely.
-        self._key = hmac.new(secret, b"tideline resume token", hashlib.sha256).digest()
+        self._key = hmac.new(secret, purpose, hashlib.sha256).digest()
         self.max_age_s = max_age_s
         self.clock = clock
 

@@ -155,6 +155,18 @@ def waiting_handoffs(*, session: Session, limit: int | None = None) -> list[Hand
     return list(session.exec(statement).all())
 
 
+def desk_handoffs(*, session: Session, claimed_by: str | None = None) -> list[Handoff]:
+    """What a console lists: the waiting queue in order, then the claimed handoffs (all of them,
+    or only those claimed by ``claimed_by``), most severe and longest held first."""
+    claimed = select(Handoff).where(Handoff.status == "claimed")
+    if claimed_by is not None:
+        claimed = claimed.where(Handoff.claimed_by == claimed_by)
+    rows = session.exec(
+        claimed.order_by(col(Handoff.severity_rank).desc(), col(Handoff.created_at))
+    ).all()
+    return [*waiting_handoffs(session=session), *rows]
+
+
 def queue_position(*, session: Session, handoff: Handoff) -> int:
     """1-based place of a waiting handoff in the queue (1 = next to be picked up)."""
     ahead = session.exec(
@@ -342,3 +354,60 @@ def label_handoff(
     session.commit()
     session.refresh(handoff)
     return handoff
+
+
+def raise_long_waits(*, session: Session, now: float, after_s: float) -> list[Handoff]:
+    """Raise each handoff waiting past ``after_s`` one severity step per interval waited; commits.
+
+    Every process of a scaled-out server may sweep at once: the step is taken by a conditional
+    UPDATE on the count of steps already added, so each interval raises a handoff exactly once.
+    Returns the handoffs raised now.
+    """
+    if after_s <= 0:
+        return []
+    top = len(SEVERITY_ORDER) - 1
+    due = session.exec(
+        select(Handoff).where(
+            Handoff.status == "waiting",
+            col(Handoff.created_at) <= now - after_s,
+            col(Handoff.severity_rank) < top,
+        )
+    ).all()
+    raised: list[Handoff] = []
+    for handoff in due:
+        steps = int((now - handoff.created_at) // after_s)
+        if handoff.wait_raises >= steps:
+            continue
+        taken = session.exec(
+            update(Handoff)
+            .where(
+                col(Handoff.id) == handoff.id,
+                col(Handoff.status) == "waiting",
+                col(Handoff.wait_raises) == handoff.wait_raises,
+            )
+            .values(wait_raises=handoff.wait_raises + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:  # claimed, or raised by another process, since the read
+            session.rollback()
+            continue
+        session.refresh(handoff)
+        rank = min(top, handoff.severity_rank + 1)
+        handoff.severity_rank = rank
+        handoff.severity = SEVERITY_ORDER[rank]
+        waited_min = (now - handoff.created_at) / 60.0
+        handoff.priority_log = [
+            *handoff.priority_log,
+            {
+                "at": now,
+                "severity": handoff.severity,
+                "applied": handoff.severity,
+                "reason": f"waited {waited_min:.0f} min for an agent "
+                f"(rises every {after_s / 60.0:g} min)",
+            },
+        ]
+        session.add(handoff)
+        session.commit()
+        session.refresh(handoff)
+        raised.append(handoff)
+    return raised

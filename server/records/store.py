@@ -36,6 +36,7 @@ from server.records.models import (
     Conversation,
     Customer,
     DecisionRecord,
+    Handoff,
     Message,
     SentimentReadingRecord,
 )
@@ -319,3 +320,56 @@ def customer_history(
     ]
     worsening = bool(worse) and (sum(worse) * 2 > len(worse) or worse[-1])
     return CustomerHistory(recent_conversations=len(conversations), worsening_arc=worsening)
+
+
+def earlier_conversations(
+    *, session: Session, customer_id: str, before: Conversation, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The customer's conversations started before ``before``, newest first, as the agent sees
+    them: when, how it began, how the customer's mood moved, whether it reached a person."""
+    rows = session.exec(
+        select(Conversation)
+        .where(
+            Conversation.customer_id == customer_id,
+            col(Conversation.id) != before.id,
+            col(Conversation.created_at) <= before.created_at,
+        )
+        .order_by(col(Conversation.created_at).desc())
+        .limit(limit)
+    ).all()
+    earlier: list[dict[str, Any]] = []
+    for row in rows:
+        opening = session.exec(
+            select(Message)
+            .where(Message.conversation_id == row.id, Message.role == "customer")
+            .order_by(col(Message.seq))
+            .limit(1)
+        ).first()
+        handoffs = session.exec(
+            select(Handoff)
+            .where(Handoff.conversation_id == row.id)
+            .order_by(col(Handoff.created_at))
+        ).all()
+        earlier.append(
+            {
+                "conversation_id": row.id,
+                "created_at": row.created_at,
+                "owner": row.owner,
+                "turns": row.turns,
+                "entry_score": row.entry_score,
+                "latest_score": row.latest_score,
+                "escalated": row.escalated,
+                "opening": opening.text if opening else None,
+                "handoffs": [
+                    {
+                        "id": h.id,
+                        "rule": h.rule,
+                        "severity": h.severity,
+                        "status": h.status,
+                        "resolved": h.resolved,
+                    }
+                    for h in handoffs
+                ],
+            }
+        )
+    return earlier

@@ -24,7 +24,7 @@ def test_health_and_readiness(chat_server: RunningServer) -> None:
     assert httpx.get(f"{chat_server.url}/healthz").json() == {"status": "ok"}
     ready = httpx.get(f"{chat_server.url}/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"records": True, "knowledge_base": True}
+    assert ready.json()["checks"] == {"records": True, "knowledge_base": True, "events": True}
 
 
 def test_metrics_count_turns_escalations_sockets_and_errors(chat_server: RunningServer) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+from websockets.asyncio.client import connect
 
 from tests.server.channel.channel_support import ChatClient, RunningServer, bot_reply, open_client
 
@@ -35,3 +37,31 @@ async def handoff_of(
     rows = [row for row in response.json() if row["conversation_id"] == conversation_id]
     assert len(rows) == 1, rows
     return rows[0]  # type: ignore[no-any-return]
+
+
+async def open_console(
+    server: RunningServer, *, token: str | None = None, headers: dict[str, str] | None = None
+) -> ChatClient:
+    """An agent console's /ws/agent socket, signed in with a bearer token or given headers."""
+    sent = dict(headers or {})
+    if token is not None:
+        sent.update(bearer(token))
+    connection = await connect(
+        server.url.replace("http://", "ws://") + "/ws/agent",
+        additional_headers=sent,
+        max_size=2**22,
+    )
+    return ChatClient(connection)
+
+
+def event_for(conversation_id: str, event: str) -> Callable[[dict[str, Any]], bool]:
+    """Matches the console's queue event of that kind for that conversation."""
+
+    def match(frame: dict[str, Any]) -> bool:
+        return (
+            frame["type"] == "handoff"
+            and frame["event"] == event
+            and frame["handoff"]["conversation_id"] == conversation_id
+        )
+
+    return match

@@ -1,0 +1,283 @@
+"""One console's /ws/agent connection: the live queue, the conversations it watches, typing.
+
+The console signs in with its session cookie (or an API client with ``Authorization: Bearer``).
+On connect it gets ``hello`` and a ``queue`` snapshot, then every queue change as a ``handoff``
+event. It ``watch``es the handoffs it has open and receives their conversation's frames (messages,
+typing, the customer's live sentiment ``reading`` when the setting allows) tagged with the
+conversation id. Actions (claim, reply, hand back, close, label) stay on the REST API, where each
+has a plain status code; the socket carries what must be live. Documented in docs/agent-api.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from server.agent_auth import DeskAgent, authenticate
+from server.chat_frames import encode, error_frame
+from server.conversation_hub import Audience, ConversationHub, Frame
+from server.desk_feed import DeskFeed
+from server.desk_views import desk_queue
+from server.rate_limits import TokenBucket
+from server.records.errors import HandoffNotFound
+from server.records.handoffs import get_handoff
+from server.resume_tokens import ResumeTokens
+from server.runtime import Runtime
+
+MAX_AGENT_FRAME_BYTES = 16 * 1024
+MAX_WATCHED = 50
+UNAUTHORIZED = 4401  # close code: sign in first
+# Frames of a conversation a console has no use for: the bot's reply arrives whole as a message.
+_SKIPPED = {"token"}
+
+
+@dataclass
+class Desk:
+    """Everything an agent connection needs, built once per app."""
+
+    runtime: Runtime
+    hub: ConversationHub
+    feed: DeskFeed
+    sessions: ResumeTokens
+    live_scores: str  # Settings.console_live_scores
+
+
+class _Watch:
+    """A console's subscription to one conversation on the hub (frames get the id added)."""
+
+    audience: Audience = "desk"
+
+    def __init__(self, connection: AgentConnection, conversation_id: str, handoff_id: str) -> None:
+        self.connection = connection
+        self.conversation_id = conversation_id
+        self.handoff_id = handoff_id
+
+    def deliver(self, frame: Frame) -> None:
+        self.connection.conversation_frame(self, frame)
+
+
+class AgentConnection:
+    def __init__(self, websocket: WebSocket, desk: Desk, agent: DeskAgent) -> None:
+        self.websocket = websocket
+        self.desk = desk
+        self.agent = agent
+        self.live_scores = agent.sees_live_scores(desk.live_scores)
+        self.outbox: asyncio.Queue[Frame | None] = asyncio.Queue()
+        self.watches: dict[str, _Watch] = {}  # by handoff id
+        self.frames = TokenBucket(burst=40, rate=10.0)
+        self.closed = False
+
+    # --- outbound ---------------------------------------------------------------------------
+
+    def send(self, frame: Frame) -> None:
+        if not self.closed:
+            self.outbox.put_nowait(frame)
+
+    def conversation_frame(self, watch: _Watch, frame: Frame) -> None:
+        kind = frame["type"]
+        if kind in _SKIPPED or (kind == "reading" and not self.live_scores):
+            return
+        self.send(
+            {**frame, "conversation_id": watch.conversation_id, "handoff_id": watch.handoff_id}
+        )
+
+    def on_desk_event(self, frame: Frame) -> None:
+        item = frame["handoff"]
+        if (
+            self.agent.is_supervisor
+            or item["status"] == "waiting"
+            or item["claimed_by"] == self.agent.id
+        ):
+            self.send(frame)
+        else:
+            # Another agent's now: the row leaves this agent's queue, and so does its conversation.
+            self._unwatch(item["id"])
+            self.send(
+                {
+                    **frame,
+                    "handoff": {
+                        "id": item["id"],
+                        "conversation_id": item["conversation_id"],
+                        "status": item["status"],
+                    },
+                }
+            )
+
+    async def _send_loop(self) -> None:
+        while True:
+            frame = await self.outbox.get()
+            if frame is None:
+                return
+            try:
+                await self.websocket.send_text(encode(frame))
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                return
+
+    # --- the connection ---------------------------------------------------------------------
+
+    async def serve(self) -> None:
+        sender = asyncio.create_task(self._send_loop())
+        self.desk.feed.join(self)
+        try:
+            self.send(
+                {
+                    "type": "hello",
+                    "agent": {
+                        "id": self.agent.id,
+                        "name": self.agent.name,
+                        "role": self.agent.role,
+                    },
+                    "live_scores": self.live_scores,
+                }
+            )
+            self.send({"type": "queue", "items": await self._queue()})
+            while True:
+                received = await self.websocket.receive()
+                if received["type"] == "websocket.disconnect":
+                    break
+                text = received.get("text")
+                if text is None:
+                    self._error("unsupported_frame", "Frames must be JSON text, not binary.")
+                    continue
+                await self._handle(text)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self.desk.feed.leave(self)
+            for handoff_id in list(self.watches):
+                self._unwatch(handoff_id)
+            self.closed = True
+            self.outbox.put_nowait(None)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(sender, timeout=2)
+
+    async def _queue(self) -> list[dict[str, Any]]:
+        runtime = self.desk.runtime
+
+        def read() -> list[dict[str, Any]]:
+            with Session(runtime.engine) as session:
+                return desk_queue(session, self.agent, now=runtime.conversations.clock())
+
+        return await asyncio.to_thread(read)
+
+    def _error(self, code: str, message: str, *, ref: str | None = None) -> None:
+        self.send(error_frame(code, message, ref=ref))
+
+    async def _handle(self, text: str) -> None:
+        if len(text.encode("utf-8")) > MAX_AGENT_FRAME_BYTES:
+            self._error("frame_too_large", "That frame is larger than 16 KB.")
+            return
+        if not self.frames.take():
+            self._error("rate_limited", "Too many frames; slow down.")
+            return
+        try:
+            frame = json.loads(text)
+        except json.JSONDecodeError:
+            self._error("invalid_json", "The server could not read that frame (not JSON).")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            self._error("invalid_frame", "A frame must be a JSON object with a 'type'.")
+            return
+        kind = frame["type"]
+        if kind == "ping":
+            self.send({"type": "pong"})
+            return
+        if kind == "queue":
+            self.send({"type": "queue", "items": await self._queue()})
+            return
+        if kind not in ("watch", "unwatch", "typing"):
+            self._error(
+                "unknown_type",
+                f"Unknown frame type {kind[:40]!r}; expected watch, unwatch, typing, queue or ping.",
+            )
+            return
+        handoff_id = frame.get("handoff_id")
+        if not isinstance(handoff_id, str) or not handoff_id:
+            self._error("missing_field", f"A {kind} frame needs a 'handoff_id'.")
+            return
+        if kind == "unwatch":
+            self._unwatch(handoff_id)
+        elif kind == "watch":
+            await self._watch(handoff_id)
+        else:
+            await self._typing(handoff_id, frame.get("active", True))
+
+    async def _watch(self, handoff_id: str) -> None:
+        if handoff_id in self.watches:
+            return
+        if len(self.watches) >= MAX_WATCHED:
+            self._error("too_many_watched", f"A console watches at most {MAX_WATCHED} handoffs.")
+            return
+
+        def load() -> tuple[str, bool]:
+            with Session(self.desk.runtime.engine) as session:
+                handoff = get_handoff(session=session, handoff_id=handoff_id)
+                return handoff.conversation_id, self.agent.can_read(handoff)
+
+        try:
+            conversation_id, readable = await asyncio.to_thread(load)
+        except HandoffNotFound:
+            self._error("not_found", "No such handoff.", ref=handoff_id)
+            return
+        if not readable:
+            self._error("forbidden", "This handoff belongs to another agent.", ref=handoff_id)
+            return
+        watch = _Watch(self, conversation_id, handoff_id)
+        self.watches[handoff_id] = watch
+        self.desk.hub.subscribe(conversation_id, watch)
+        self.send(
+            {"type": "watching", "handoff_id": handoff_id, "conversation_id": conversation_id}
+        )
+
+    def _unwatch(self, handoff_id: str) -> None:
+        watch = self.watches.pop(handoff_id, None)
+        if watch is not None:
+            self.desk.hub.unsubscribe(watch.conversation_id, watch)
+
+    async def _typing(self, handoff_id: str, active: object) -> None:
+        if not isinstance(active, bool):
+            self._error("invalid_field", "'active' must be true or false.")
+            return
+        watch = self.watches.get(handoff_id)
+        if watch is None:
+            self._error("not_watching", "Watch the handoff before typing in it.", ref=handoff_id)
+            return
+
+        def owned() -> bool:
+            with Session(self.desk.runtime.engine) as session:
+                handoff = get_handoff(session=session, handoff_id=handoff_id)
+                return handoff.status == "claimed" and handoff.claimed_by == self.agent.id
+
+        # Only the agent who claimed the conversation types to its customer.
+        if not await asyncio.to_thread(owned):
+            self._error("not_yours", "Claim this handoff before writing to the customer.")
+            return
+        self.desk.hub.publish(
+            watch.conversation_id,
+            {"type": "typing", "role": "agent", "active": active, "agent": self.agent.name},
+        )
+
+
+async def serve_agent_socket(websocket: WebSocket, desk: Desk) -> None:
+    """Authenticate the console (cookie or bearer token), then serve it to the end."""
+    await websocket.accept()
+    agent = await authenticate(websocket, desk.runtime, desk.sessions)
+    if agent is None:
+        await websocket.send_text(
+            encode(
+                error_frame(
+                    "unauthorized",
+                    "Sign in to the console first (or send 'Authorization: Bearer <agent token>').",
+                    fatal=True,
+                )
+            )
+        )
+        await websocket.close(code=UNAUTHORIZED)
+        return
+    await AgentConnection(websocket, desk, agent).serve()
