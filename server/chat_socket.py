@@ -220,7 +220,6 @@ class ChatConnection:
                 self.error(
                     "customer_not_verified",
                     "We couldn't confirm your account, so this chat continues without it.",
-                    ref=frame.client_message_id,
                 )
         conversation_id = await asyncio.to_thread(
             partial(self.channel.service.start_conversation, customer_id=customer_id)

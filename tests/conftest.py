@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright import sync_api
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -89,3 +90,52 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots", default=None, metavar="DIR", help="save page screenshots to DIR"
+    )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (its own browser download is never used)."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Chromium is missing: run .ci/install-browser (apt-get install chromium)", pytrace=False
+        )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshots(request: pytest.FixtureRequest) -> Path | None:
+    """Where to save screenshots of the pages (``--screenshots DIR``), to look at them."""
+    where = request.config.getoption("--screenshots")
+    if where is None:
+        return None
+    Path(where).mkdir(parents=True, exist_ok=True)
+    return Path(where)
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()

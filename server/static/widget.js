@@ -2,7 +2,9 @@
  *
  * <script src="https://support.example.com/widget.js" data-title="Help" async></script>
  * Options (data- attributes on the tag): data-title, data-open="true" (start open),
- * data-target="#css-selector" (render inline in that element instead of a floating launcher).
+ * data-target="#css-selector" (render inline in that element instead of a floating launcher),
+ * data-customer-id + data-customer-signature (a signed-in customer: hex HMAC-SHA256 of the id with
+ * TIDELINE_CUSTOMER_SECRET, computed by the host site's server; see docs/protocol.md).
  */
 (function () {
   "use strict";
@@ -14,6 +16,10 @@
   var title = script.getAttribute("data-title") || "Support";
   var startOpen = script.getAttribute("data-open") === "true";
   var target = script.getAttribute("data-target");
+  // A signed-in customer: the host site signs the id with the secret it shares with Tideline.
+  var customerId = script.getAttribute("data-customer-id");
+  var customerSignature = script.getAttribute("data-customer-signature");
+  var agentTypingTimer = null;
 
   var CSS = [
     ":host{all:initial;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330}",
@@ -61,6 +67,11 @@
     pending: saved.pending || [],  // [{id, text}] sent but not yet acknowledged with a seq
     transcript: saved.transcript || []  // frames shown, so a reload redraws the conversation
   };
+  function messageFrame(message) {
+    var frame = { type: "message", id: message.id, text: message.text };
+    if (customerId && customerSignature) frame.customer = { id: customerId, signature: customerSignature };
+    return frame;
+  }
   function save() {
     try {
       localStorage.setItem(storageKey, JSON.stringify({
@@ -224,7 +235,7 @@
       }
       // Messages written while offline (or unacknowledged before a drop) go now, with their ids:
       // the server drops any it already has.
-      state.pending.forEach(function (m) { send({ type: "message", id: m.id, text: m.text }); });
+      state.pending.forEach(function (m) { send(messageFrame(m)); });
     };
     socket.onmessage = function (event) {
       var frame;
@@ -276,13 +287,21 @@
         save();
         break;
       case "typing":
-        typingEl.textContent = frame.active ? "Assistant is typing…" : "";
+        if (frame.role === "agent") {
+          typingEl.textContent = frame.active ? "The support agent is typing…" : "";
+          clearTimeout(agentTypingTimer);  // an agent's typing has no "stopped" frame: let it lapse
+          agentTypingTimer = setTimeout(function () { typingEl.textContent = ""; }, 6000);
+        } else {
+          typingEl.textContent = frame.active ? "Assistant is typing…" : "";
+        }
         break;
       case "handoff":
         showQueue(frame);
         break;
       case "agent_joined":
-        setStatus("A support agent has joined the conversation.");
+        setStatus(frame.agent && frame.agent.name
+          ? frame.agent.name + " from support has joined the conversation."
+          : "A support agent has joined the conversation.");
         break;
       case "returned_to_bot":
         setStatus("You're chatting with the assistant again.");
@@ -298,12 +317,12 @@
           state.token = state.conversationId = null;
           state.lastSeq = 0;
           save();
-          state.pending.forEach(function (m) { send({ type: "message", id: m.id, text: m.text }); });
+          state.pending.forEach(function (m) { send(messageFrame(m)); });
           break;
         }
         if (frame.code === "rate_limited" && frame.ref) {
           var retry = state.pending.filter(function (m) { return m.id === frame.ref; })[0];
-          if (retry) { setTimeout(function () { send({ type: "message", id: retry.id, text: retry.text }); }, 1500); break; }
+          if (retry) { setTimeout(function () { send(messageFrame(retry)); }, 1500); break; }
         }
         if (frame.ref && pendingBubbles[frame.ref]) {
           pendingBubbles[frame.ref].classList.add("failed");
@@ -331,7 +350,7 @@
     el.setAttribute("aria-label", "Sending: " + text);
     pendingBubbles[message.id] = el;
     input.value = "";
-    if (!send({ type: "message", id: message.id, text: message.text })) connect();
+    if (!send(messageFrame(message))) connect();
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); submit(); });

@@ -18,12 +18,6 @@ from server.rate_limits import ChannelLimits
 from server.runtime import Runtime, open_runtime
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--screenshots", default=None, metavar="DIR", help="save widget screenshots to DIR"
-    )
-
-
 @pytest.fixture(scope="session")
 def channel_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir: Path = tmp_path_factory.mktemp("channel-data")

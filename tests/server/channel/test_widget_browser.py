@@ -3,57 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from channel_support import TEST_LIMITS, RunningServer
 from playwright import sync_api
 
 from agent.settings import Settings
 from server.app import create_app
 from server.runtime import Runtime
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Chromium is missing: run .ci/install-browser (apt-get install chromium)", pytrace=False
-        )
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def screenshots(request: pytest.FixtureRequest) -> Path | None:
-    """Where to save screenshots of the widget (``--screenshots DIR``), to look at them."""
-    where = request.config.getoption("--screenshots")
-    if where is None:
-        return None
-    Path(where).mkdir(parents=True, exist_ok=True)
-    return Path(where)
-
-
-@pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def _ask(page, text: str) -> None:  # type: ignore[no-untyped-def]
