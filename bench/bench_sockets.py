@@ -15,9 +15,7 @@ import argparse
 import asyncio
 import json
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +25,7 @@ from typing import Any
 
 import httpx
 import psutil
+from server_process import free_port, server_process
 from websockets.asyncio.client import ClientConnection, connect
 
 QUESTIONS = [
@@ -123,12 +122,6 @@ async def run_customer(
         customer.errors.append(f"{type(exc).__name__}: {exc}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _open_sockets(base: str) -> float:
     text = httpx.get(f"{base}/metrics", timeout=10).text
     match = re.search(r"^tideline_open_sockets ([0-9.e+]+)$", text, re.MULTILINE)
@@ -187,33 +180,18 @@ def main() -> int:
     if args.sockets < 1 or args.turns < 1:
         parser.error("--sockets and --turns must be at least 1")
     with tempfile.TemporaryDirectory(prefix="tideline-bench-") as tmp:
-        port = args.port or _free_port()
+        port = args.port or free_port()
         data_dir = args.data_dir or tmp
         command = [
             sys.executable, __file__, "--serve", "--port", str(port), "--data-dir", data_dir,
             "--sockets", str(args.sockets), "--workers", str(args.workers),
         ]  # fmt: skip
-        child = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent)
-        base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 300
-            while True:
-                if child.poll() is not None:
-                    print("bench: the server exited during startup", file=sys.stderr)
-                    return 1
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    print("bench: the server did not become ready", file=sys.stderr)
-                    return 1
-                time.sleep(0.5)
-            result = asyncio.run(bench(args, base, psutil.Process(child.pid)))
-        finally:
-            child.terminate()
-            child.wait(timeout=60)
+            with server_process(command, port=port) as (base, child):
+                result = asyncio.run(bench(args, base, psutil.Process(child.pid)))
+        except RuntimeError as exc:
+            print(f"bench: {exc}", file=sys.stderr)
+            return 1
     print(json.dumps(result, indent=2))
     return 0 if result["messages_lost"] == 0 else 1
 

@@ -1,0 +1,69 @@
+"""Starts Tideline server processes for the benchmarks and waits until they answer /readyz."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(child: subprocess.Popen[bytes], base: str, *, timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if child.poll() is not None:
+            raise RuntimeError(f"the server on {base} exited during startup")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server on {base} did not become ready")
+        time.sleep(0.3)
+
+
+@contextmanager
+def server_process(
+    command: Sequence[str], *, port: int, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run ``command`` (a server listening on ``port``) until the block ends; yields its URL."""
+    child = subprocess.Popen(list(command), cwd=REPO, env={**os.environ, **(env or {})})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(child, base)
+        yield base, child
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def tideline(*args: str, env: dict[str, str] | None = None) -> str:
+    """Run the `tideline` command of this interpreter's environment; returns its stdout."""
+    script = Path(sys.executable).with_name("tideline")
+    done = subprocess.run(
+        [str(script), *args],
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
