@@ -19,6 +19,7 @@ COMMANDS = {
     "replay": "server.commands.replay",
     "eval": "server.commands.eval",
     "agents": "server.commands.agents",
+    "db": "server.commands.db",
     "serve": "server.commands.serve",
 }
 COMMAND_MODULES = tuple(COMMANDS.values())

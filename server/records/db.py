@@ -7,9 +7,11 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel
 
-from server.records import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from server.records import (
+    migrations,
+    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
+)
 
 # How long a SQLite writer waits for another writer before giving up, in seconds.
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -53,5 +55,9 @@ def make_engine(url: str) -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create any missing tables (Alembic migrations will take over this job)."""
-    SQLModel.metadata.create_all(engine)
+    """Bring the database to the current schema by its migrations; safe to call every start-up.
+
+    A database made before migrations existed (tables, no ``alembic_version``) is adopted and
+    keeps its rows; processes starting together on one PostgreSQL database take turns.
+    """
+    migrations.upgrade(engine)
