@@ -48,6 +48,7 @@ from server.records.handoffs import (
     label_handoff,
     return_handoff,
 )
+from server.records.locks import conversation_lock
 from server.records.models import Handoff, SentimentReadingRecord
 from server.runtime import Runtime
 
@@ -291,7 +292,9 @@ async def claim(
     _feed(connection).announce_item("claimed", claimed)
     conversation_id = claimed["conversation_id"]
     hub = _hub(connection)
-    await _sync_bot(hub, conversation_id, lambda: runtime.bot.set_owner(conversation_id, "human"))
+    await _sync_bot(
+        hub, runtime, conversation_id, lambda: runtime.bot.set_owner(conversation_id, "human")
+    )
     hub.publish(
         conversation_id, {"type": "agent_joined", "agent": {"id": agent.id, "name": agent.name}}
     )
@@ -360,7 +363,9 @@ async def hand_back(
     _feed(connection).announce_item("returned", returned)
     conversation_id = returned["conversation_id"]
     hub = _hub(connection)
-    await _sync_bot(hub, conversation_id, lambda: runtime.bot.hand_back(conversation_id, note))
+    await _sync_bot(
+        hub, runtime, conversation_id, lambda: runtime.bot.hand_back(conversation_id, note)
+    )
     hub.publish(conversation_id, {"type": "returned_to_bot"})
     return returned
 
@@ -390,7 +395,9 @@ async def close(
     _feed(connection).announce_item("closed", closed)
     conversation_id = closed["conversation_id"]
     hub = _hub(connection)
-    await _sync_bot(hub, conversation_id, lambda: runtime.bot.set_owner(conversation_id, "closed"))
+    await _sync_bot(
+        hub, runtime, conversation_id, lambda: runtime.bot.set_owner(conversation_id, "closed")
+    )
     hub.publish(
         conversation_id, closed_frame(reason or "The support agent closed the conversation.")
     )
@@ -435,15 +442,23 @@ async def label(
     return labelled
 
 
-async def _sync_bot(hub: ConversationHub, conversation_id: str, move: Callable[[], None]) -> None:
+async def _sync_bot(
+    hub: ConversationHub, runtime: Runtime, conversation_id: str, move: Callable[[], None]
+) -> None:
     """Apply the records' ownership move to the bot's graph state.
 
-    Taken under the conversation's turn lock, so a customer turn running at the same moment
-    cannot write its checkpoint over the move. The records already hold the move; a failure here
-    is logged rather than undoing what the agent did.
+    Taken under the conversation's turn lock (in this process, and across processes on
+    PostgreSQL), so a customer turn running at the same moment cannot write its checkpoint over
+    the move. The records already hold the move; a failure here is logged rather than undoing
+    what the agent did.
     """
+
+    def locked_move() -> None:
+        with conversation_lock(runtime.engine, conversation_id):
+            move()
+
     async with hub.conversation_lock(conversation_id):
         try:
-            await asyncio.to_thread(move)
+            await asyncio.to_thread(locked_move)
         except Exception:
             log.exception("could not move the bot's owner of conversation %s", conversation_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import ExitStack, asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +23,7 @@ from server.conversation_hub import ConversationHub
 from server.desk_feed import DeskFeed
 from server.events import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
-from server.rate_limits import AddressSockets, ChannelLimits
+from server.rate_limits import AddressLimits, AddressSockets, ChannelLimits
 from server.resume_tokens import ResumeTokens, signing_secret
 from server.runtime import Runtime, open_runtime
 
@@ -56,6 +56,38 @@ def build_bus(settings: Settings) -> EventBus:
     return LocalEventBus()
 
 
+@asynccontextmanager
+async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIterator[AddressLimits]:
+    """Per-address limits: shared by every process through Redis when REDIS_URL is set."""
+    if settings.redis_url:
+        import redis.asyncio as aioredis
+
+        from server.redis_limits import RedisAddressLimits
+
+        client = aioredis.Redis.from_url(
+            settings.redis_url, socket_timeout=2.0, socket_connect_timeout=2.0
+        )
+        shared: AddressLimits = RedisAddressLimits(
+            client,
+            prefix=settings.redis_prefix,
+            limit=limits.sockets_per_address,
+            messages_burst=limits.address_messages_burst,
+            messages_per_s=limits.address_messages_per_s,
+        )
+        try:
+            await shared.start()
+            yield shared
+        finally:
+            await shared.close()
+            await client.aclose()
+        return
+    yield AddressSockets(
+        limits.sockets_per_address,
+        messages_burst=limits.address_messages_burst,
+        messages_per_s=limits.address_messages_per_s,
+    )
+
+
 def create_app(
     settings: Settings, *, runtime: Runtime | None = None, limits: ChannelLimits | None = None
 ) -> FastAPI:
@@ -71,12 +103,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        with ExitStack() as stack:
+        # Parts close in the reverse order: consoles' feed, running turns, the bus, the limits.
+        async with AsyncExitStack() as stack:
             opened: Runtime = (
                 runtime
                 if runtime is not None
                 else await asyncio.to_thread(stack.enter_context, open_runtime(settings))
             )
+            addresses = await stack.enter_async_context(address_limits(settings, limits))
             bus = build_bus(settings)
             hub = ConversationHub(
                 opened.conversations, metrics=metrics, turn_workers=limits.turn_workers, bus=bus
@@ -90,11 +124,15 @@ def create_app(
             hub.handoff_listeners.append(feed.announce)
 
             def dispatch(topic: str, frame: Frame) -> None:
-                hub.on_event(topic, frame) or feed.on_event(topic, frame)
+                if not hub.on_event(topic, frame):
+                    feed.on_event(topic, frame)
 
             bus.listen(dispatch)
             await bus.start()
+            stack.push_async_callback(bus.close)
+            stack.push_async_callback(hub.close)
             feed.start()
+            stack.push_async_callback(feed.close)
             app.state.runtime = opened
             app.state.console_sessions = sessions
             app.state.desk = Desk(
@@ -110,23 +148,14 @@ def create_app(
                 tokens=tokens,
                 limits=limits,
                 metrics=metrics,
-                addresses=AddressSockets(
-                    limits.sockets_per_address,
-                    messages_burst=limits.address_messages_burst,
-                    messages_per_s=limits.address_messages_per_s,
-                ),
+                addresses=addresses,
                 customer_secret=(
                     settings.customer_secret.get_secret_value()
                     if settings.customer_secret
                     else None
                 ),
             )
-            try:
-                yield
-            finally:
-                await feed.close()
-                await hub.close()
-                await bus.close()
+            yield
 
     app = FastAPI(title="Tideline", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(agent_api_router)

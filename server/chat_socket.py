@@ -32,7 +32,7 @@ from server.conversation_hub import Audience, ConversationHub, Frame, closed_fra
 from server.conversations import ConversationService
 from server.customer_identity import verify_customer
 from server.metrics import ChannelMetrics
-from server.rate_limits import AddressSockets, ChannelLimits, TokenBucket
+from server.rate_limits import AddressLimits, ChannelLimits, TokenBucket
 from server.records.errors import ConversationNotFound
 from server.resume_tokens import InvalidResumeToken, ResumeTokens
 
@@ -62,7 +62,7 @@ class Channel:
     tokens: ResumeTokens
     limits: ChannelLimits
     metrics: ChannelMetrics
-    addresses: AddressSockets
+    addresses: AddressLimits
     customer_secret: str | None = None  # verifies the host site's signed customer ids
 
 
@@ -72,7 +72,7 @@ class ChatConnection:
     def __init__(self, websocket: WebSocket, channel: Channel, *, address: str = "unknown") -> None:
         self.websocket = websocket
         self.channel = channel
-        self.address_messages = channel.addresses.message_bucket(address)
+        self.address = address
         self.state = ConnectionState.OPEN
         self.conversation_id: str | None = None
         self.outbox: asyncio.Queue[Frame | None] = asyncio.Queue()
@@ -168,7 +168,7 @@ class ChatConnection:
             self.error(exc.code, str(exc), ref=exc.ref)
             return
         if not self.frames.take():
-            self._rate_limited(self.frames, getattr(frame, "client_message_id", None))
+            self._rate_limited(self.frames.retry_after(), getattr(frame, "client_message_id", None))
             return
         if isinstance(frame, ClientMessage):
             await self._message(frame)
@@ -180,8 +180,8 @@ class ChatConnection:
                 self.conversation_id, {"type": "typing", "role": "customer", "active": frame.active}
             )
 
-    def _rate_limited(self, bucket: TokenBucket, ref: str | None) -> None:
-        wait = max(1, round(bucket.retry_after()))
+    def _rate_limited(self, retry_after_s: float, ref: str | None) -> None:
+        wait = max(1, round(retry_after_s))
         self.error(
             "rate_limited",
             f"You're sending messages too quickly; please wait {wait} second"
@@ -197,10 +197,11 @@ class ChatConnection:
             self.error(exc.code, str(exc), ref=frame.client_message_id)
             return
         if not self.messages.take():
-            self._rate_limited(self.messages, frame.client_message_id)
+            self._rate_limited(self.messages.retry_after(), frame.client_message_id)
             return
-        if not self.address_messages.take():
-            self._rate_limited(self.address_messages, frame.client_message_id)
+        wait = await self.channel.addresses.take_message(self.address)
+        if wait is not None:
+            self._rate_limited(wait, frame.client_message_id)
             return
         if self.conversation_id is None:
             await self._start_session(frame)
@@ -288,6 +289,8 @@ class ChatConnection:
             )
         for live in held:
             self.deliver(live)
+        # A server process that died mid-turn left the customer's last message unanswered.
+        hub.recover_turn(conversation_id)
 
     def _release_held(self) -> None:
         held, self.holding = self.holding or [], None
@@ -316,7 +319,7 @@ class ChatConnection:
 async def serve_chat_socket(websocket: WebSocket, channel: Channel) -> None:
     """Accept one customer socket within the per-address limit, and serve it to the end."""
     address = websocket.client.host if websocket.client else "unknown"
-    if not channel.addresses.acquire(address):
+    if not await channel.addresses.acquire(address):
         await websocket.accept()
         channel.metrics.errors.labels(code="too_many_connections").inc()
         await websocket.send_text(
@@ -335,4 +338,4 @@ async def serve_chat_socket(websocket: WebSocket, channel: Channel) -> None:
         await ChatConnection(websocket, channel, address=address).serve()
     finally:
         channel.metrics.open_sockets.dec()
-        channel.addresses.release(address)
+        await channel.addresses.release(address)

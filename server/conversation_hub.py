@@ -254,6 +254,10 @@ class ConversationHub:
             )
             return
         self.metrics.turn_latency.observe(time.perf_counter() - started)
+        self._announce(conversation_id, result)
+
+    def _announce(self, conversation_id: str, result: TurnResult) -> None:
+        """Tell the desk what the turn did: a handoff opened or raised, and the live reading."""
         if result.handed_off:
             self.metrics.escalations.labels(rule=result.decision.rule or "unknown").inc()
         if result.handoff and (result.handed_off or result.decision.raise_priority):
@@ -262,6 +266,50 @@ class ConversationHub:
             for listener in self.handoff_listeners:
                 listener(result.handoff["handoff_id"], event)
         self.publish(conversation_id, reading_frame(result), desk_only=True)
+
+    def recover_turn(self, conversation_id: str) -> None:
+        """Answer a customer message whose turn a dead server process never finished."""
+        task = asyncio.create_task(self._recover(conversation_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _recover(self, conversation_id: str) -> None:
+        async with self.conversation_lock(conversation_id):
+            try:
+                owed = await asyncio.to_thread(self.service.unanswered_message, conversation_id)
+            except ConversationNotFound:
+                return
+            if owed is None:
+                return
+            reply_to = owed.client_message_id or f"seq-{owed.seq}"
+            loop = asyncio.get_running_loop()
+
+            def on_token(delta: str) -> None:
+                loop.call_soon_threadsafe(self._token, conversation_id, reply_to, delta)
+
+            def on_stored(message: Message) -> None:
+                frame = message_frame(message, reply_to=reply_to)
+                loop.call_soon_threadsafe(self._stored, conversation_id, frame)
+
+            log.warning("finishing an interrupted turn of conversation %s", conversation_id)
+            try:
+                finished = await loop.run_in_executor(
+                    self.executor,
+                    partial(
+                        self.service.finish_interrupted_turn,
+                        conversation_id,
+                        on_token=on_token,
+                        on_stored=on_stored,
+                    ),
+                )
+            except Exception:
+                log.exception("could not finish the interrupted turn of %s", conversation_id)
+                self.metrics.errors.labels(code="turn_failed").inc()
+                return
+            finally:
+                self.streams.pop(conversation_id, None)
+            if finished is not None:
+                self._announce(conversation_id, finished[1])
 
     def _refuse_closed(
         self, conversation_id: str, client_message_id: str, on_error: ErrorSink

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,10 +52,29 @@ class TokenBucket:
         return max(0.0, (1.0 - self.tokens) / self.rate) if self.rate > 0 else float("inf")
 
 
-class AddressSockets:
-    """Counts open sockets per client address, and meters their messages together.
+class AddressLimits(Protocol):
+    """Open sockets and customer messages per client address (one process, or all via Redis)."""
 
-    The event loop is the only caller, so no lock is needed.
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def acquire(self, address: str) -> bool:
+        """Take a socket place for ``address``; False when it has its share open."""
+        ...
+
+    async def release(self, address: str) -> None: ...
+
+    async def take_message(self, address: str) -> float | None:
+        """None when ``address`` may send a message now, else the seconds to wait."""
+        ...
+
+
+class AddressSockets:
+    """Counts open sockets per client address, and meters their messages together, in process.
+
+    The event loop is the only caller, so no lock is needed. ``server.redis_limits`` keeps the
+    same limits across server processes.
     """
 
     def __init__(self, limit: int, *, messages_burst: int = 20, messages_per_s: float = 5.0) -> None:
@@ -72,14 +92,24 @@ class AddressSockets:
             self.messages[address] = bucket
         return bucket
 
-    def acquire(self, address: str) -> bool:
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def acquire(self, address: str) -> bool:
         if self.open[address] >= self.limit:
             return False
         self.open[address] += 1
         return True
 
-    def release(self, address: str) -> None:
+    async def release(self, address: str) -> None:
         self.open[address] -= 1
         if self.open[address] <= 0:
             del self.open[address]
             self.messages.pop(address, None)
+
+    async def take_message(self, address: str) -> float | None:
+        bucket = self.message_bucket(address)
+        return None if bucket.take() else bucket.retry_after()

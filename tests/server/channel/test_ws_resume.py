@@ -192,3 +192,50 @@ def test_a_token_for_another_conversation_is_refused_and_reveals_nothing(
             await client.close()
 
     asyncio.run(scenario())
+
+
+def test_a_turn_a_dead_server_never_finished_is_answered_on_resume(
+    chat_server: RunningServer, channel_runtime: Runtime
+) -> None:
+    """The customer's message was stored, then the process died before the turn's records: the
+    server the customer reconnects to answers it, once, and the graph counts it as one turn."""
+    from sqlmodel import Session
+
+    from server.records import store
+
+    async def scenario() -> None:
+        client = await open_client(chat_server)
+        await client.say("r1", "How do I reset my password?")
+        session = await client.until(lambda f: f["type"] == "session")
+        await client.until(bot_reply)
+        await client.close()
+        conversation_id = session["conversation_id"]
+        # What a SIGKILL in the middle of the next turn leaves behind: the message, nothing else.
+        with Session(channel_runtime.engine) as db:
+            owed = store.append_message(
+                session=db,
+                conversation_id=conversation_id,
+                role="customer",
+                text="How long does delivery take?",
+                client_message_id="r2",
+            )
+            owed_seq = owed.seq
+
+        back = await open_client(chat_server)
+        await back.send({"type": "resume", "token": session["resume_token"], "last_seq": owed_seq})
+        answer = await back.until(bot_reply)
+        assert answer["reply_to"] == "r2" and "deliver" in answer["text"].lower()
+        assert answer["seq"] == owed_seq + 1
+        # A second resume finds nothing owed: no second answer.
+        again = await open_client(chat_server)
+        await again.send(
+            {"type": "resume", "token": session["resume_token"], "last_seq": answer["seq"]}
+        )
+        assert not [f for f in await again.quiet(1.0) if f["type"] in ("message", "token")]
+        state = channel_runtime.bot.snapshot(conversation_id)
+        assert state["turn"] == 2
+        assert [e["role"] for e in state["transcript"]] == ["customer", "bot", "customer", "bot"]
+        for c in (back, again):
+            await c.close()
+
+    asyncio.run(scenario())
