@@ -71,7 +71,9 @@ def main() -> None:
         for request in answerable[: args.replies]:
             arrivals: list[float] = []
             started = time.perf_counter()
-            responder.respond(request, on_token=lambda _d, a=arrivals: a.append(time.perf_counter()))
+            responder.respond(
+                request, on_token=lambda _d, a=arrivals: a.append(time.perf_counter())
+            )
             over_ms.append((arrivals[0] - started - latency) * 1000)
     finally:
         server.stop()

@@ -7,6 +7,12 @@ must come back with a reply, and a final resume must replay a gapless, duplicate
 the peak of open sockets the server reported, and the server's resident memory.
 
     .venv/bin/python bench/bench_sockets.py --sockets 500 --turns 3
+    .venv/bin/python bench/bench_sockets.py --sockets 500 --turns 3 --processes 2 \
+        --database-url postgresql://postgres@127.0.0.1:5432/DB --redis-url redis://127.0.0.1:6379/0
+
+With ``--processes 2`` the customers alternate between two processes sharing PostgreSQL, Redis
+and a Chroma server (started here unless ``--chroma-url`` is given), and each resumes on the
+other process at the end; the server RSS is reported per process.
 """
 
 from __future__ import annotations
@@ -14,18 +20,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
-from server_process import free_port, server_process
+from server_process import chroma_server, free_port, server_process
 from websockets.asyncio.client import ClientConnection, connect
 
 QUESTIONS = [
@@ -59,7 +67,11 @@ def serve(args: argparse.Namespace) -> None:
     with open_runtime(settings) as runtime:
         app = create_app(settings, runtime=runtime, limits=limits)
         uvicorn.run(
-            app, host="127.0.0.1", port=args.port, log_level="warning", ws_max_size=1 << 20,
+            app,
+            host="127.0.0.1",
+            port=args.port,
+            log_level="warning",
+            ws_max_size=1 << 20,
             backlog=2048,
         )
 
@@ -83,8 +95,15 @@ async def _until(ws: ClientConnection, predicate: Any, timeout: float) -> dict[s
 
 
 async def run_customer(
-    url: str, customer: Customer, turns: int, start: asyncio.Event, opened: list[int]
+    url: str,
+    customer: Customer,
+    turns: int,
+    start: asyncio.Event,
+    opened: list[int],
+    resume_url: str | None = None,
 ) -> None:
+    """One customer's conversation on ``url``, then a resume from the start on ``resume_url``
+    (another process, when there are several: the transcript must be whole there too)."""
     try:
         async with connect(url, open_timeout=60, max_size=1 << 22) as ws:
             opened[0] += 1
@@ -105,7 +124,7 @@ async def run_customer(
                 customer.latencies.append(time.perf_counter() - sent)
             assert session is not None
         # Reconnect and resume from the start: the stored transcript must be whole.
-        async with connect(url, open_timeout=60, max_size=1 << 22) as ws:
+        async with connect(resume_url or url, open_timeout=60, max_size=1 << 22) as ws:
             await ws.send(
                 json.dumps({"type": "resume", "token": session["resume_token"], "last_seq": 0})
             )
@@ -128,30 +147,45 @@ def _open_sockets(base: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-async def bench(args: argparse.Namespace, base: str, server: psutil.Process) -> dict[str, Any]:
-    url = base.replace("http://", "ws://") + "/ws/chat"
+async def bench(
+    args: argparse.Namespace, bases: list[str], servers: list[psutil.Process]
+) -> dict[str, Any]:
+    urls = [base.replace("http://", "ws://") + "/ws/chat" for base in bases]
     customers = [Customer(i) for i in range(args.sockets)]
     start, opened = asyncio.Event(), [0]
     tasks = [
-        asyncio.create_task(run_customer(url, c, args.turns, start, opened)) for c in customers
+        asyncio.create_task(
+            run_customer(
+                urls[c.index % len(urls)],
+                c,
+                args.turns,
+                start,
+                opened,
+                resume_url=urls[(c.index + 1) % len(urls)],
+            )
+        )
+        for c in customers
     ]
     deadline = time.monotonic() + 120
     while opened[0] < args.sockets and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
-    peak_sockets = await asyncio.to_thread(_open_sockets, base)
-    rss_peak = server.memory_info().rss
+    peak_sockets = [await asyncio.to_thread(_open_sockets, base) for base in bases]
+    rss_peak = [server.memory_info().rss for server in servers]
     began = time.perf_counter()
     start.set()
     while not all(t.done() for t in tasks):
         await asyncio.sleep(0.25)
-        rss_peak = max(rss_peak, server.memory_info().rss)
+        rss_peak = [
+            max(peak, s.memory_info().rss) for peak, s in zip(rss_peak, servers, strict=True)
+        ]
     elapsed = time.perf_counter() - began
     latencies = sorted(x for c in customers for x in c.latencies)
     failures = [e for c in customers for e in c.errors]
     return {
+        "processes": len(bases),
         "sockets": args.sockets,
         "turns_per_socket": args.turns,
-        "open_sockets_reported_by_server": int(peak_sockets),
+        "open_sockets_reported_by_servers": [int(p) for p in peak_sockets],
         "turns_completed": len(latencies),
         "seconds": round(elapsed, 2),
         "turns_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
@@ -160,7 +194,7 @@ async def bench(args: argparse.Namespace, base: str, server: psutil.Process) -> 
         if latencies
         else None,
         "messages_lost": sum(c.lost for c in customers),
-        "server_rss_mb": round(rss_peak / 2**20, 1),
+        "server_rss_mb": [round(peak / 2**20, 1) for peak in rss_peak],
         "failures": failures[:5],
     }
 
@@ -172,26 +206,57 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="server turn threads")
     parser.add_argument("--data-dir", default=None, help="server data dir (default: a temp dir)")
     parser.add_argument("--port", type=int, default=None)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="server processes (customers alternate between them; each resumes on the next one)",
+    )
+    parser.add_argument("--database-url", default=None, help="PostgreSQL, for several processes")
+    parser.add_argument("--redis-url", default=None, help="Redis, for several processes")
+    parser.add_argument(
+        "--chroma-url",
+        default=None,
+        help="Chroma server (several processes; default: one is started)",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args)
         return 0
-    if args.sockets < 1 or args.turns < 1:
-        parser.error("--sockets and --turns must be at least 1")
-    with tempfile.TemporaryDirectory(prefix="tideline-bench-") as tmp:
-        port = args.port or free_port()
+    if args.sockets < 1 or args.turns < 1 or args.processes < 1:
+        parser.error("--sockets, --turns and --processes must be at least 1")
+    if args.processes > 1 and not (args.database_url and args.redis_url):
+        parser.error(
+            "several processes share PostgreSQL and Redis: give --database-url and --redis-url"
+        )
+    with tempfile.TemporaryDirectory(prefix="tideline-bench-") as tmp, ExitStack() as stack:
         data_dir = args.data_dir or tmp
-        command = [
-            sys.executable, __file__, "--serve", "--port", str(port), "--data-dir", data_dir,
-            "--sockets", str(args.sockets), "--workers", str(args.workers),
-        ]  # fmt: skip
+        env = {}
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        if args.redis_url:
+            env["REDIS_URL"] = args.redis_url
+            env["TIDELINE_REDIS_PREFIX"] = f"tideline-bench-{os.getpid()}"
+        if args.processes > 1:
+            env["CHROMA_URL"] = args.chroma_url or stack.enter_context(chroma_server(tmp))
+        bases: list[str] = []
+        children: list[psutil.Process] = []
         try:
-            with server_process(command, port=port) as (base, child):
-                result = asyncio.run(bench(args, base, psutil.Process(child.pid)))
+            for index in range(args.processes):
+                port = (args.port + index) if args.port else free_port()
+                command = [
+                    sys.executable, __file__, "--serve", "--port", str(port),
+                    "--data-dir", data_dir, "--sockets", str(args.sockets),
+                    "--workers", str(args.workers),
+                ]  # fmt: skip
+                base, child = stack.enter_context(server_process(command, port=port, env=env))
+                bases.append(base)
+                children.append(psutil.Process(child.pid))
         except RuntimeError as exc:
             print(f"bench: {exc}", file=sys.stderr)
             return 1
+        result = asyncio.run(bench(args, bases, children))
     print(json.dumps(result, indent=2))
     return 0 if result["messages_lost"] == 0 else 1
 

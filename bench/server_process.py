@@ -67,3 +67,31 @@ def tideline(*args: str, env: dict[str, str] | None = None) -> str:
         check=True,
     )
     return done.stdout
+
+
+@contextmanager
+def chroma_server(work_dir: str) -> Iterator[str]:
+    """A Chroma server from the installed chromadb package on a free port; yields its URL."""
+    port = free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    child = subprocess.Popen(
+        [str(chroma), "run", "--path", f"{work_dir}/chroma-server", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if child.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Chroma server did not start")
+            time.sleep(0.3)
+        yield url
+    finally:
+        child.terminate()
+        child.wait(timeout=30)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from playwright import sync_api
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 from agent.bot import SupportBot
 from agent.dependencies import TurnDependencies
@@ -18,6 +21,7 @@ from agent.policy.rules import load_policy
 from agent.responders.grounded import GroundedResponder
 from agent.sentiment.offline import OfflineAnalyzer
 from knowledge import KnowledgeBase, ensure_sample_loaded, open_knowledge_base
+from tests.support import free_port, throwaway_postgres
 
 
 @pytest.fixture(scope="session")
@@ -62,34 +66,11 @@ def make_bot(
     return make
 
 
-POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-START_POSTGRES = (
-    "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres, database test, trust auth). "
-    "Start it, e.g. `sudo service postgresql start` or `docker run -d -p 5432:5432 "
-    "-e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=test postgres:16`"
-)
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A fresh database for this test session, dropped at the end; fails (never skips) if down."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"tideline_test_{secrets.token_hex(6)}"
-    failure = None
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        failure = f"{START_POSTGRES}\n({exc.orig})"
-    if failure is not None:
-        admin.dispose()
-        pytest.fail(failure, pytrace=False)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A fresh database for this test session, dropped at the end."""
+    with throwaway_postgres() as url:
+        yield url
 
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -139,3 +120,56 @@ def page(browser):  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+START_REDIS = (
+    "Redis is not reachable at 127.0.0.1:6379. Start it, e.g. `sudo service redis-server start` "
+    "or `docker run -d -p 6379:6379 redis:7`"
+)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis server on 127.0.0.1:6379; the tests that need it fail (never skip) when down."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    failure = None
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as exc:
+        failure = f"{START_REDIS}\n({exc})"
+    finally:
+        client.close()
+    if failure is not None:
+        pytest.fail(failure, pytrace=False)
+    return REDIS_URL
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Chroma server started from the installed chromadb package, on 127.0.0.1."""
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
+    if chroma is None:
+        pytest.fail("the `chroma` executable of the chromadb package is missing", pytrace=False)
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    process = subprocess.Popen(
+        [chroma, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("the Chroma server did not start", pytrace=False)
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -16,15 +15,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from agent.responders.base import Reply, ReplyRequest, TokenSink
 from agent.responders.grounded import GroundedResponder
 from server.rate_limits import ChannelLimits
+from tests.support import free_port
 
 # Generous limits so only the tests about limits meet them.
 TEST_LIMITS = ChannelLimits(messages_burst=50, frames_burst=200, sockets_per_address=200)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RunningServer:
