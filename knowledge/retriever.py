@@ -13,6 +13,7 @@ from knowledge.bm25 import BM25Index, tokenize
 from knowledge.confidence import ConfidenceModel
 from knowledge.embeddings import Embedder
 from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.query import search_text
 from knowledge.types import Passage, RetrievalResult
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -141,7 +142,7 @@ class HybridRetriever:
         )
 
     def search(self, query: str, k: int = 5, *, mode: Mode = "hybrid") -> RetrievalResult:
-        ranking = self.rank(query)
+        ranking = self.rank(search_text(query))
         if mode == "dense":
             ordered = ranking.dense
         elif mode == "bm25":
