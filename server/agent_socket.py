@@ -11,7 +11,6 @@ has a plain status code; the socket carries what must be live. Documented in doc
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from server.chat_frames import encode, error_frame
 from server.conversation_hub import Audience, ConversationHub, Frame
 from server.desk_feed import DeskFeed
 from server.desk_views import desk_queue
+from server.outbox import Outbox
 from server.rate_limits import TokenBucket
 from server.records.errors import HandoffNotFound
 from server.records.handoffs import get_handoff
@@ -68,7 +68,7 @@ class AgentConnection:
         self.desk = desk
         self.agent = agent
         self.live_scores = agent.sees_live_scores(desk.live_scores)
-        self.outbox: asyncio.Queue[Frame | None] = asyncio.Queue()
+        self.outbox = Outbox(websocket)
         self.watches: dict[str, _Watch] = {}  # by handoff id
         self.frames = TokenBucket(burst=40, rate=10.0)
         self.closed = False
@@ -77,7 +77,7 @@ class AgentConnection:
 
     def send(self, frame: Frame) -> None:
         if not self.closed:
-            self.outbox.put_nowait(frame)
+            self.outbox.put(frame)
 
     def conversation_frame(self, watch: _Watch, frame: Frame) -> None:
         kind = frame["type"]
@@ -109,20 +109,10 @@ class AgentConnection:
                 }
             )
 
-    async def _send_loop(self) -> None:
-        while True:
-            frame = await self.outbox.get()
-            if frame is None:
-                return
-            try:
-                await self.websocket.send_text(encode(frame))
-            except (WebSocketDisconnect, RuntimeError, OSError):
-                return
-
     # --- the connection ---------------------------------------------------------------------
 
     async def serve(self) -> None:
-        sender = asyncio.create_task(self._send_loop())
+        self.outbox.start()
         self.desk.feed.join(self)
         try:
             self.send(
@@ -153,9 +143,7 @@ class AgentConnection:
             for handoff_id in list(self.watches):
                 self._unwatch(handoff_id)
             self.closed = True
-            self.outbox.put_nowait(None)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(sender, timeout=2)
+            await self.outbox.close()
 
     async def _queue(self) -> list[dict[str, Any]]:
         runtime = self.desk.runtime

@@ -60,13 +60,9 @@ def build_bus(settings: Settings) -> EventBus:
 async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIterator[AddressLimits]:
     """Per-address limits: shared by every process through Redis when REDIS_URL is set."""
     if settings.redis_url:
-        import redis.asyncio as aioredis
+        from server.redis_limits import RedisAddressLimits, limits_client
 
-        from server.redis_limits import RedisAddressLimits
-
-        client = aioredis.Redis.from_url(
-            settings.redis_url, socket_timeout=2.0, socket_connect_timeout=2.0
-        )
+        client = limits_client(settings.redis_url)
         shared: AddressLimits = RedisAddressLimits(
             client,
             prefix=settings.redis_prefix,

@@ -8,7 +8,6 @@ frames carry their offset in the reply, so a resume that overlaps live delivery 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -32,6 +31,7 @@ from server.conversation_hub import Audience, ConversationHub, Frame, closed_fra
 from server.conversations import ConversationService
 from server.customer_identity import verify_customer
 from server.metrics import ChannelMetrics
+from server.outbox import Outbox
 from server.rate_limits import AddressLimits, ChannelLimits, TokenBucket
 from server.records.errors import ConversationNotFound
 from server.resume_tokens import InvalidResumeToken, ResumeTokens
@@ -75,7 +75,7 @@ class ChatConnection:
         self.address = address
         self.state = ConnectionState.OPEN
         self.conversation_id: str | None = None
-        self.outbox: asyncio.Queue[Frame | None] = asyncio.Queue()
+        self.outbox = Outbox(websocket)
         self.last_sent_seq = 0
         self.streamed: dict[str, int] = {}  # reply_to -> characters of that reply already sent
         self.holding: list[Frame] | None = None  # frames that arrive while a resume replays
@@ -110,7 +110,7 @@ class ChatConnection:
             frame = self._unsent_part(frame)
             if not frame["delta"]:
                 return
-        self.outbox.put_nowait(frame)
+        self.outbox.put(frame)
 
     def _unsent_part(self, frame: Frame) -> Frame:
         sent = self.streamed.get(frame["reply_to"], 0)
@@ -125,21 +125,11 @@ class ChatConnection:
         self.channel.metrics.errors.labels(code=code).inc()
         self.deliver(error_frame(code, message, ref=ref, fatal=fatal))
 
-    async def _send_loop(self) -> None:
-        while True:
-            frame = await self.outbox.get()
-            if frame is None:
-                return
-            try:
-                await self.websocket.send_text(encode(frame))
-            except (WebSocketDisconnect, RuntimeError, OSError):
-                return
-
     # --- the connection -------------------------------------------------------------------
 
     async def serve(self) -> None:
         await self.websocket.accept()
-        sender = asyncio.create_task(self._send_loop())
+        self.outbox.start()
         try:
             while True:
                 received = await self.websocket.receive()
@@ -155,11 +145,9 @@ class ChatConnection:
         finally:
             if self.conversation_id is not None:
                 self.channel.hub.unsubscribe(self.conversation_id, self)
-            self.outbox.put_nowait(None)
             self._move(ConnectionState.CLOSED)
             # Let frames already queued go out (e.g. a fatal error) before the socket goes.
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(sender, timeout=2)
+            await self.outbox.close()
 
     async def _handle(self, text: str) -> None:
         try:

@@ -76,6 +76,25 @@ return wait
 """
 
 
+# Connections one process uses for the limits. A burst of customers (hundreds of sockets opening
+# at once) waits for one of these instead of failing: redis-py's plain pool refuses past its
+# maximum, and a refusal would let the burst through unlimited.
+POOL_CONNECTIONS = 32
+POOL_WAIT_S = 10.0
+
+
+def limits_client(url: str) -> aioredis.Redis:
+    """A Redis client for the limits whose connection pool makes callers wait, never refuses."""
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=POOL_CONNECTIONS,
+        timeout=POOL_WAIT_S,
+        socket_timeout=2.0,
+        socket_connect_timeout=2.0,
+    )
+    return aioredis.Redis.from_pool(pool)
+
+
 class RedisAddressLimits:
     """Open sockets and customer messages per client address, across all server processes.
 

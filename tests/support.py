@@ -49,3 +49,14 @@ def throwaway_postgres() -> Iterator[str]:
         admin.dispose()
 
 
+def delete_redis_prefix(redis_url: str, prefix: str) -> None:
+    """Remove every key a test (or a test cluster) wrote under ``prefix``."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from cluster_support import Cluster, ServerProcess, tideline
 
-from tests.support import throwaway_postgres
+from tests.support import delete_redis_prefix, throwaway_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -51,10 +50,4 @@ def cluster(
         finally:
             a.stop()
             b.stop()
-            client = redis.Redis.from_url(redis_url)
-            try:
-                keys = list(client.scan_iter(match=f"{prefix}:*"))
-                if keys:
-                    client.delete(*keys)
-            finally:
-                client.close()
+            delete_redis_prefix(redis_url, prefix)

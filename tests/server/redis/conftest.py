@@ -7,7 +7,8 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-import redis
+
+from tests.support import delete_redis_prefix
 
 
 @pytest.fixture
@@ -15,10 +16,4 @@ def prefix(redis_url: str) -> Iterator[str]:
     """A prefix no other test (or other run) uses; its keys are deleted after the test."""
     name = f"tideline-test-{secrets.token_hex(6)}"
     yield name
-    client = redis.Redis.from_url(redis_url)
-    try:
-        keys = list(client.scan_iter(match=f"{name}:*"))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
+    delete_redis_prefix(redis_url, name)
