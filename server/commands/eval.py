@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -92,6 +93,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=Path,
         help="JSONL of past conversations {conversation_id, turns, should_escalate, weight?}",
     )
+    calibrate.add_argument(
+        "--from-desk",
+        action="store_true",
+        help="also use the handoffs agents labelled warranted / not warranted in the console "
+        "(read from the records database of --data-dir or DATABASE_URL)",
+    )
     calibrate.add_argument("--output", type=Path, help="where the proposed policy YAML goes")
     calibrate.add_argument("--plot", type=Path, help="where the trade-off plot (SVG) goes")
     parser.set_defaults(handler=run_eval)
@@ -159,8 +166,10 @@ def _play(
 def run_eval(args: argparse.Namespace) -> int:
     if args.paths and str(args.paths[0]) == "calibrate":
         return run_calibrate(args, args.paths[1:])
-    if args.labelled or args.output or args.plot:
-        raise CommandError("--labelled, --output and --plot belong to `tideline eval calibrate`")
+    if args.labelled or args.output or args.plot or args.from_desk:
+        raise CommandError(
+            "--labelled, --from-desk, --output and --plot belong to `tideline eval calibrate`"
+        )
     if args.workers < 1 or (args.trials is not None and args.trials < 1):
         raise CommandError("--workers and --trials must be at least 1")
     settings = settings_from_args(args)
@@ -202,6 +211,21 @@ def run_eval(args: argparse.Namespace) -> int:
     return 1 if any(not g.passed for g in report.gates) else 0
 
 
+def _desk_labels(settings: Settings) -> list[dict[str, Any]]:
+    from sqlmodel import Session
+
+    from server.records.db import init_db, make_engine
+    from server.records.labels import labelled_conversations
+
+    engine = make_engine(settings.records_url)
+    try:
+        init_db(engine)
+        with Session(engine) as session:
+            return labelled_conversations(session=session)
+    finally:
+        engine.dispose()
+
+
 def run_calibrate(args: argparse.Namespace, paths: list[Path]) -> int:
     if args.output is None:
         raise CommandError("eval calibrate needs --output POLICY.yaml")
@@ -218,6 +242,12 @@ def run_calibrate(args: argparse.Namespace, paths: list[Path]) -> int:
                 )
             except cal.LabelledDataError as exc:
                 raise CommandError(str(exc)) from None
+        if args.from_desk:
+            desk = _desk_labels(settings)
+            print(f"{len(desk)} handoffs labelled by agents", file=sys.stderr)
+            conversations += cal.read_labelled(
+                enumerate(desk, start=1), runner.deps.analyzer, source="desk labels"
+            )
     base = policy.config
     now = cal.current_settings(base)
     current = cal.judge(policy, now, conversations)

@@ -196,3 +196,75 @@ def test_calibrate_refuses_unlabelled_conversations(
     assert status == 2
     assert "labelled.jsonl:1: should_escalate: expected true or false" in capsys.readouterr().err
     assert not (tmp_path / "p.yaml").exists()
+
+
+def test_calibrate_uses_the_outcomes_agents_labelled_in_the_console(
+    sample_kb: KnowledgeBase,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlmodel import Session
+
+    from agent.handoff import HandoffPackage
+    from server.records import store
+    from server.records.db import init_db, make_engine
+    from server.records.handoffs import claim_handoff, label_handoff
+    from server.records.queue import SqlHandoffQueue
+
+    records = f"sqlite:///{tmp_path / 'desk.db'}"
+    engine = make_engine(records)
+    init_db(engine)
+    verdicts = {
+        "I asked for a refund three times and nobody answers, this is a disgrace": True,
+        "could someone tell me the opening hours please": False,
+    }
+    with Session(engine) as session:
+        agent, _ = store.create_agent(session=session, name="labeller")
+    for text, warranted in verdicts.items():
+        with Session(engine) as session:
+            conversation = store.create_conversation(session=session)
+        ticket = SqlHandoffQueue(engine).enqueue(
+            HandoffPackage(
+                conversation_id=conversation.id,
+                rule="frustration",
+                severity="medium",
+                risk=0.8,
+                rationale="test",
+                summary="test",
+                transcript=[
+                    {"role": "customer", "text": text},
+                    {"role": "system", "text": "I'm bringing in a member of our team."},
+                ],
+                sentiment_series=[],
+                decisions=[],
+                cited_doc_ids=[],
+            )
+        )
+        with Session(engine) as session:
+            claim_handoff(session=session, handoff_id=ticket.handoff_id, agent_id=agent.id)
+            label_handoff(
+                session=session,
+                handoff_id=ticket.handoff_id,
+                agent_id=agent.id,
+                warranted=warranted,
+            )
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", records)
+    status = main(
+        [
+            "eval",
+            "calibrate",
+            *[str(SCENARIO_DIR / f"{name}.yaml") for name in SMALL],
+            "--from-desk",
+            "--output",
+            str(tmp_path / "proposed.yaml"),
+            "--data-dir",
+            data_dir_of(sample_kb),
+            "--no-progress",
+        ]
+    )
+    assert status == 0
+    captured = capsys.readouterr()
+    assert "2 handoffs labelled by agents" in captured.err
+    assert f"policies swept over {len(SMALL) + 2} conversations" in captured.out
