@@ -77,7 +77,9 @@ class AddressSockets:
     same limits across server processes.
     """
 
-    def __init__(self, limit: int, *, messages_burst: int = 20, messages_per_s: float = 5.0) -> None:
+    def __init__(
+        self, limit: int, *, messages_burst: int = 20, messages_per_s: float = 5.0
+    ) -> None:
         self.limit = limit
         self.open: Counter[str] = Counter()
         self.messages_burst = messages_burst

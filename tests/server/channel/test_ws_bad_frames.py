@@ -113,9 +113,7 @@ def test_too_many_sockets_from_one_address_are_refused(make_server) -> None:  # 
 
 def test_messages_from_one_address_share_an_allowance(make_server) -> None:  # type: ignore[no-untyped-def]
     # Each socket is within its own rate; together, from one address, they are not.
-    server = make_server(
-        limits=ChannelLimits(address_messages_burst=3, address_messages_per_s=0.2)
-    )
+    server = make_server(limits=ChannelLimits(address_messages_burst=3, address_messages_per_s=0.2))
 
     async def scenario() -> None:
         clients = [await open_client(server) for _ in range(4)]
