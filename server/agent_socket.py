@@ -61,6 +61,9 @@ class _Watch:
     def deliver(self, frame: Frame) -> None:
         self.connection.conversation_frame(self, frame)
 
+    def resync(self) -> None:
+        return None  # the console as a whole re-reads (DeskFeed.resync)
+
 
 class AgentConnection:
     def __init__(self, websocket: WebSocket, desk: Desk, agent: DeskAgent) -> None:
@@ -72,6 +75,7 @@ class AgentConnection:
         self.watches: dict[str, _Watch] = {}  # by handoff id
         self.frames = TokenBucket(burst=40, rate=10.0)
         self.closed = False
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # --- outbound ---------------------------------------------------------------------------
 
@@ -86,6 +90,17 @@ class AgentConnection:
         self.send(
             {**frame, "conversation_id": watch.conversation_id, "handoff_id": watch.handoff_id}
         )
+
+    def resync(self) -> None:
+        """The bus missed events for a while: send the queue again and have the console re-read
+        the conversations it has open."""
+        task = asyncio.create_task(self._resync())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _resync(self) -> None:
+        self.send({"type": "queue", "items": await self._queue()})
+        self.send({"type": "resync"})
 
     def on_desk_event(self, frame: Frame) -> None:
         item = frame["handoff"]

@@ -124,6 +124,8 @@ def create_app(
                     feed.on_event(topic, frame)
 
             bus.listen(dispatch)
+            bus.on_resubscribe(hub.resync)
+            bus.on_resubscribe(feed.resync)
             await bus.start()
             stack.push_async_callback(bus.close)
             stack.push_async_callback(hub.close)

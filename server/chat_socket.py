@@ -79,6 +79,7 @@ class ChatConnection:
         self.last_sent_seq = 0
         self.streamed: dict[str, int] = {}  # reply_to -> characters of that reply already sent
         self.holding: list[Frame] | None = None  # frames that arrive while a resume replays
+        self._tasks: set[asyncio.Task[None]] = set()
         limits = channel.limits
         self.messages = TokenBucket(burst=limits.messages_burst, rate=limits.messages_per_s)
         self.frames = TokenBucket(burst=limits.frames_burst, rate=limits.frames_per_s)
@@ -118,6 +119,32 @@ class ChatConnection:
         delta = frame["delta"][start:]
         self.streamed[frame["reply_to"]] = max(sent, frame["offset"] + len(frame["delta"]))
         return {**frame, "offset": frame["offset"] + start, "delta": delta}
+
+    def resync(self) -> None:
+        """Send what the records hold beyond what this socket was sent (see ConversationHub)."""
+        if self.conversation_id is None or self.state is ConnectionState.CLOSED:
+            return
+        task = asyncio.create_task(self._resync(self.conversation_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _resync(self, conversation_id: str) -> None:
+        service = self.channel.service
+        try:
+            owner = await asyncio.to_thread(service.owner, conversation_id)
+            missed, ticket = await asyncio.to_thread(
+                self._catch_up, conversation_id, self.last_sent_seq, owner
+            )
+        except Exception:
+            return  # the next resync or the widget's own resume will catch up
+        for frame in missed:
+            self.deliver(frame)  # frames already sent are dropped by their seq
+        if ticket is not None:
+            self.deliver(handoff_frame(ticket))
+        elif owner == "human":
+            self.deliver({"type": "agent_joined"})
+        elif owner == "closed":
+            self.deliver(closed_frame("The conversation has been closed."))
 
     def error(
         self, code: str, message: str, *, ref: str | None = None, fatal: bool = False

@@ -43,6 +43,10 @@ class Subscriber(Protocol):
         """Take one frame for the socket (called on the event loop)."""
         ...
 
+    def resync(self) -> None:
+        """Catch up from the records: the bus may have missed frames (called on the event loop)."""
+        ...
+
 
 @dataclass
 class StreamingReply:
@@ -128,6 +132,13 @@ class ConversationHub:
                 continue
             subscriber.deliver(frame)
         return True
+
+    def resync(self) -> None:
+        """The bus lost frames for a while (Redis went away and came back): every socket of this
+        process catches up from the records, which hold every message."""
+        for subscribers in list(self.subscribers.values()):
+            for subscriber in list(subscribers):
+                subscriber.resync()
 
     def streaming(self, conversation_id: str) -> StreamingReply | None:
         return self.streams.get(conversation_id)

@@ -30,6 +30,10 @@ class Console(Protocol):
         """Take one queue change (called on the event loop)."""
         ...
 
+    def resync(self) -> None:
+        """Re-read the queue: the bus may have missed changes."""
+        ...
+
 
 def handoff_event(event: str, item: dict[str, Any]) -> Frame:
     """A queue change: ``event`` is opened, raised, waited, claimed, returned, closed or labelled."""
@@ -68,6 +72,10 @@ class DeskFeed:
         for console in list(self.consoles):
             console.on_desk_event(frame)
         return True
+
+    def resync(self) -> None:
+        for console in list(self.consoles):
+            console.resync()
 
     # --- announcing -------------------------------------------------------------------------
 

@@ -42,6 +42,11 @@ class EventBus(Protocol):
         """Send a frame on a topic; never blocks the event loop. Frames must be JSON-serialisable."""
         ...
 
+    def on_resubscribe(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever the bus comes back after losing its subscription: what
+        other processes published meanwhile was missed, and the sockets must catch up."""
+        ...
+
     async def start(self) -> None:
         """Connect (a no-op in process); raises when the bus cannot be reached."""
         ...
@@ -65,6 +70,9 @@ class LocalEventBus:
     def publish(self, topic: str, frame: Frame) -> None:
         if self._handler is not None:
             self._handler(topic, frame)
+
+    def on_resubscribe(self, callback: Callable[[], None]) -> None:
+        return None  # in process, nothing is ever missed
 
     async def start(self) -> None:
         return None

@@ -27,6 +27,7 @@ import re
 import secrets
 import socket
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -144,8 +145,14 @@ class RedisEventBus:
         self._publisher: aioredis.Redis | None = None
         self._subscriber: aioredis.Redis | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._resubscribed: list[Callable[[], None]] = []
 
     # -- EventBus ------------------------------------------------------------------------------
+
+    def on_resubscribe(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (on the event loop) each time the subscription comes back after a
+        loss: frames other processes published meanwhile were not received."""
+        self._resubscribed.append(callback)
 
     def listen(self, handler: EventHandler) -> None:
         self._handler = handler
@@ -292,6 +299,12 @@ class RedisEventBus:
                     silent_reads = 0
                     self._listening.set()
                     self._wakeup.set()  # frames held back while we were deaf can go now
+                    # Other processes' frames of the deaf spell are gone: let the sockets catch up.
+                    for callback in list(self._resubscribed):
+                        try:
+                            callback()
+                        except Exception:
+                            log.exception("event bus: a resubscribe callback failed")
                 try:
                     message = await pubsub.get_message(timeout=self.ping_interval_s)
                     if message is None:

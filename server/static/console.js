@@ -243,6 +243,9 @@
       case "closed":
         if (isSelected(frame)) loadPackage(state.selected);
         break;
+      case "resync":  // the server may have missed live events: re-read what is open
+        if (state.selected) loadPackage(state.selected);
+        break;
       case "error":
         toast(frame.message);
         break;
