@@ -26,18 +26,8 @@ import time
 from contextlib import ExitStack
 from typing import Any
 
-from server_process import free_port, server_process, tideline
-from websockets.asyncio.client import ClientConnection, connect
-
-
-async def _until(ws: ClientConnection, predicate: Any, timeout: float = 30) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
-        if frame["type"] == "error":
-            raise RuntimeError(f"{frame['code']}: {frame['message']}")
-        if predicate(frame):
-            return frame  # type: ignore[no-any-return]
+from server_process import free_port, server_process, tideline, until
+from websockets.asyncio.client import connect
 
 
 async def bench(customer_base: str, console_base: str, token: str, handoffs: int) -> dict[str, Any]:
@@ -48,15 +38,15 @@ async def bench(customer_base: str, console_base: str, token: str, handoffs: int
     async with connect(
         console_url, additional_headers={"Authorization": f"Bearer {token}"}, max_size=2**24
     ) as console:
-        await _until(console, lambda f: f["type"] == "queue")
+        await until(console, lambda f: f["type"] == "queue")
         for i in range(handoffs):
             async with connect(chat_url) as customer:
                 sent = time.time()
                 text = f"I want to talk to a person about order {1000 + i}"
                 await customer.send(json.dumps({"type": "message", "id": f"h{i}", "text": text}))
-                session = await _until(customer, lambda f: f["type"] == "session")
+                session = await until(customer, lambda f: f["type"] == "session")
                 cid = session["conversation_id"]
-                event = await _until(
+                event = await until(
                     console,
                     lambda f, c=cid: (
                         f["type"] == "handoff"
@@ -67,7 +57,7 @@ async def bench(customer_base: str, console_base: str, token: str, handoffs: int
                 arrived = time.time()
                 decision_to_console.append((arrived - event["handoff"]["created_at"]) * 1000)
                 sent_to_console.append((arrived - sent) * 1000)
-                await _until(customer, lambda f: f["type"] == "handoff")
+                await until(customer, lambda f: f["type"] == "handoff")
             # All customers come from one address: stay under its message rate (5 a second).
             await asyncio.sleep(0.25)
 

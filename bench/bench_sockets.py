@@ -33,8 +33,8 @@ from typing import Any
 
 import httpx
 import psutil
-from server_process import chroma_server, free_port, server_process
-from websockets.asyncio.client import ClientConnection, connect
+from server_process import chroma_server, free_port, server_process, until
+from websockets.asyncio.client import connect
 
 QUESTIONS = [
     "How do I reset my password?",
@@ -84,16 +84,6 @@ class Customer:
     errors: list[str] = field(default_factory=list)
 
 
-async def _until(ws: ClientConnection, predicate: Any, timeout: float) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
-        if frame["type"] == "error":
-            raise RuntimeError(f"{frame['code']}: {frame['message']}")
-        if predicate(frame):
-            return frame  # type: ignore[no-any-return]
-
-
 async def run_customer(
     url: str,
     customer: Customer,
@@ -115,12 +105,12 @@ async def run_customer(
                 sent = time.perf_counter()
                 await ws.send(json.dumps({"type": "message", "id": client_id, "text": question}))
                 if session is None:
-                    session = await _until(ws, lambda f: f["type"] == "session", 120)
+                    session = await until(ws, lambda f: f["type"] == "session", 120)
 
                 def is_reply(frame: dict[str, Any], cid: str = client_id) -> bool:
                     return frame["type"] == "message" and frame.get("reply_to") == cid
 
-                await _until(ws, is_reply, 300)
+                await until(ws, is_reply, 300)
                 customer.latencies.append(time.perf_counter() - sent)
             assert session is not None
         # Reconnect and resume from the start: the stored transcript must be whole.
@@ -128,10 +118,10 @@ async def run_customer(
             await ws.send(
                 json.dumps({"type": "resume", "token": session["resume_token"], "last_seq": 0})
             )
-            await _until(ws, lambda f: f["type"] == "session", 60)
+            await until(ws, lambda f: f["type"] == "session", 60)
             seqs: list[int] = []
             while len(seqs) < 2 * turns:
-                frame = await _until(ws, lambda f: f["type"] == "message", 30)
+                frame = await until(ws, lambda f: f["type"] == "message", 30)
                 seqs.append(frame["seq"])
             if seqs != list(range(1, 2 * turns + 1)):
                 customer.lost += 2 * turns - len(set(seqs))

@@ -1,7 +1,10 @@
-"""Starts Tideline server processes for the benchmarks and waits until they answer /readyz."""
+"""Starts Tideline server processes for the benchmarks (and a Chroma server), waits until they
+answer, and reads a socket until the frame a benchmark waits for."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -10,8 +13,10 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
+from websockets.asyncio.client import ClientConnection
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -95,3 +100,14 @@ def chroma_server(work_dir: str) -> Iterator[str]:
     finally:
         child.terminate()
         child.wait(timeout=30)
+
+
+async def until(ws: ClientConnection, predicate: Any, timeout: float = 30) -> dict[str, Any]:
+    """Receive until a frame matches ``predicate``; an error frame fails the benchmark."""
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+        if frame["type"] == "error":
+            raise RuntimeError(f"{frame['code']}: {frame['message']}")
+        if predicate(frame):
+            return frame  # type: ignore[no-any-return]

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
 from server.agent_auth import DeskAgent, authenticate
 from server.chat_frames import encode, error_frame
 from server.conversation_hub import Audience, ConversationHub, Frame
 from server.desk_feed import DeskFeed
 from server.desk_views import desk_queue
-from server.outbox import Outbox
+from server.outbox import Outbox, text_frames
 from server.rate_limits import TokenBucket
 from server.records.errors import HandoffNotFound
 from server.records.handoffs import get_handoff
@@ -142,17 +142,13 @@ class AgentConnection:
                 }
             )
             self.send({"type": "queue", "items": await self._queue()})
-            while True:
-                received = await self.websocket.receive()
-                if received["type"] == "websocket.disconnect":
-                    break
-                text = received.get("text")
-                if text is None:
-                    self._error("unsupported_frame", "Frames must be JSON text, not binary.")
-                    continue
+            async for text in text_frames(
+                self.websocket,
+                on_binary=lambda: self._error(
+                    "unsupported_frame", "Frames must be JSON text, not binary."
+                ),
+            ):
                 await self._handle(text)
-        except WebSocketDisconnect:
-            pass
         finally:
             self.desk.feed.leave(self)
             for handoff_id in list(self.watches):

@@ -8,12 +8,13 @@ frames carry their offset in the reply, so a resume that overlaps live delivery 
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
 from agent.messages import InvalidMessage, clean_customer_message
 from server.chat_frames import (
@@ -31,10 +32,12 @@ from server.conversation_hub import Audience, ConversationHub, Frame, closed_fra
 from server.conversations import ConversationService
 from server.customer_identity import verify_customer
 from server.metrics import ChannelMetrics
-from server.outbox import Outbox
+from server.outbox import Outbox, text_frames
 from server.rate_limits import AddressLimits, ChannelLimits, TokenBucket
 from server.records.errors import ConversationNotFound
 from server.resume_tokens import InvalidResumeToken, ResumeTokens
+
+log = logging.getLogger(__name__)
 
 # Close codes (RFC 6455 §7.4.1; 4000-4999 are ours to define).
 TRY_AGAIN_LATER = 1013
@@ -136,9 +139,15 @@ class ChatConnection:
                 self._catch_up, conversation_id, self.last_sent_seq, owner
             )
         except Exception:
-            return  # the next resync or the widget's own resume will catch up
+            # The next resync or the widget's own resume will catch up.
+            log.exception("could not catch up conversation %s", conversation_id)
+            return
         for frame in missed:
             self.deliver(frame)  # frames already sent are dropped by their seq
+        self._deliver_owner_state(owner, ticket)
+
+    def _deliver_owner_state(self, owner: str, ticket: dict[str, Any] | None) -> None:
+        """Where the conversation stands: queued (with its place), with a person, or closed."""
         if ticket is not None:
             self.deliver(handoff_frame(ticket))
         elif owner == "human":
@@ -158,17 +167,13 @@ class ChatConnection:
         await self.websocket.accept()
         self.outbox.start()
         try:
-            while True:
-                received = await self.websocket.receive()
-                if received["type"] == "websocket.disconnect":
-                    break
-                text = received.get("text")
-                if text is None:
-                    self.error("unsupported_frame", "Frames must be JSON text, not binary.")
-                    continue
+            async for text in text_frames(
+                self.websocket,
+                on_binary=lambda: self.error(
+                    "unsupported_frame", "Frames must be JSON text, not binary."
+                ),
+            ):
                 await self._handle(text)
-        except WebSocketDisconnect:
-            pass
         finally:
             if self.conversation_id is not None:
                 self.channel.hub.unsubscribe(self.conversation_id, self)
@@ -290,12 +295,7 @@ class ChatConnection:
         self.deliver(self._session_frame(conversation_id, resumed=True, owner=owner))
         for replayed in missed:
             self.deliver(replayed)
-        if ticket is not None:
-            self.deliver(handoff_frame(ticket))
-        elif owner == "human":
-            self.deliver({"type": "agent_joined"})
-        elif owner == "closed":
-            self.deliver(closed_frame("The conversation has been closed."))
+        self._deliver_owner_state(owner, ticket)
         stream = hub.streaming(conversation_id)
         if stream is not None:
             self.deliver({"type": "typing", "role": "bot", "active": True})

@@ -1,14 +1,16 @@
-"""One socket's outgoing frames: a queue and a single sender task, so frames never interleave.
+"""A socket's frames both ways, shared by the customer socket and the agent console's socket.
 
-Shared by the customer socket and the agent console's socket. ``put`` is called on the event loop
-by whoever has a frame for the socket; ``close`` lets what is queued go out (a fatal error, say)
-for up to two seconds before the socket goes.
+Out: a queue and a single sender task, so frames never interleave. ``put`` is called on the event
+loop by whoever has a frame for the socket; ``close`` lets what is queued go out (a fatal error,
+say) for up to two seconds before the socket goes. In: ``text_frames`` yields the client's text
+frames until it disconnects, telling ``on_binary`` of each binary frame it skips.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -43,3 +45,19 @@ class Outbox:
                 await self.websocket.send_text(encode(frame))
             except (WebSocketDisconnect, RuntimeError, OSError):
                 return
+
+
+async def text_frames(websocket: WebSocket, *, on_binary: Callable[[], None]) -> AsyncIterator[str]:
+    """The client's text frames, until it disconnects."""
+    try:
+        while True:
+            received = await websocket.receive()
+            if received["type"] == "websocket.disconnect":
+                return
+            text = received.get("text")
+            if text is None:
+                on_binary()
+                continue
+            yield text
+    except WebSocketDisconnect:
+        return
