@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install browser run test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's Chromium for the browser tests (Playwright drives it by path; no browser download).
+browser:
+	bash .ci/install-browser
+
 run: install
 	$(BIN)/tideline serve
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
 lint: install
