@@ -29,8 +29,9 @@ from evals.gates import (
     load_baseline,
     load_gates,
 )
+from evals.records import ConversationRun
 from evals.report import EvalReport, Thresholds, terminal_table, write_reports
-from evals.runner import ConversationRun, ScenarioRunner
+from evals.runner import ScenarioRunner
 from evals.scenarios import Scenario, ScenarioError, load_scenarios
 from evals.simulated import SimulatedCustomer
 from evals.summary import summarize_runs
