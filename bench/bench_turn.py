@@ -1,4 +1,6 @@
-"""Warm offline turn latency (DESIGN §9): sentiment ∥ retrieval → policy → grounded answer → records.
+"""Warm offline turn latency: sentiment ∥ retrieval → policy → grounded answer → records.
+
+Budgets and figures: README.md, "Measured figures".
 
 Runs the full ConversationService turn (SQLite records, SQLite checkpoints, on-disk Chroma with the
 sample help centre) on the embedded defaults, twice: with the real offline analyzer, and with a

@@ -2,8 +2,8 @@
 
 A turn belongs to the conversation, not to the socket that sent it: when the socket drops mid-reply
 the turn finishes, its reply is stored, and whichever socket resumes the conversation receives the
-rest (the text streamed so far, then the final message). One process only; cross-worker delivery
-(Redis) is not built yet.
+rest (the text streamed so far, then the final message). Across processes the frames travel over
+the event bus (server/events.py, Redis in server/redis_bus.py).
 """
 
 from __future__ import annotations
