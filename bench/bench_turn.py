@@ -23,8 +23,8 @@ from pathlib import Path
 from agent.bot import SupportBot
 from agent.sentiment.reading import SentimentReading
 from agent.settings import Settings
-from server.conversations import ConversationService
 from server.runtime import open_runtime
+from server.turns.service import ConversationService
 
 QUESTIONS_PATH = Path(__file__).resolve().parent.parent / "evals" / "data" / "retrieval_set.jsonl"
 

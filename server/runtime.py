@@ -23,9 +23,9 @@ from agent.sentiment.offline import OfflineAnalyzer
 from agent.sentiment.reading import SentimentAnalyzer
 from agent.settings import Settings
 from knowledge import KnowledgeBase, build_embedder, ensure_sample_loaded, open_knowledge_base
-from server.conversations import ConversationService
 from server.records.db import init_db, make_engine
 from server.records.queue import SqlHandoffQueue
+from server.turns.service import ConversationService
 
 
 @dataclass

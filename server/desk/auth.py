@@ -18,10 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
+from server.channel.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.records.agents import authenticate_agent, get_agent
 from server.records.errors import AgentNotFound
 from server.records.models import Handoff
-from server.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.runtime import Runtime
 
 CONSOLE_COOKIE = "tideline_console"

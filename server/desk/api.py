@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 from starlette.requests import HTTPConnection
 
 from agent.ownership import OwnershipError
-from server.agent_auth import (
+from server.channel.frames import message_frame
+from server.desk.auth import (
     CONSOLE_COOKIE,
     CurrentAgent,
     CurrentSupervisor,
@@ -23,10 +24,8 @@ from server.agent_auth import (
     SessionsDep,
     check_token,
 )
-from server.chat_frames import message_frame
-from server.conversation_hub import ConversationHub, closed_frame
-from server.desk_feed import DeskFeed
-from server.desk_views import (
+from server.desk.feed import DeskFeed
+from server.desk.views import (
     desk_queue,
     handoff_package,
     message_view,
@@ -51,6 +50,7 @@ from server.records.handoffs import (
 from server.records.locks import conversation_lock
 from server.records.models import Handoff, SentimentReadingRecord
 from server.runtime import Runtime
+from server.turns.hub import ConversationHub, closed_frame
 
 log = logging.getLogger(__name__)
 
