@@ -6,18 +6,17 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, WebSocket
+from fastapi import FastAPI, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
-from starlette.requests import HTTPConnection
 
 from agent.settings import Settings
 from server.channel.rate_limits import AddressLimits, AddressSockets, ChannelLimits
 from server.channel.resume_tokens import ResumeTokens, signing_secret
 from server.channel.socket import Channel, serve_chat_socket
+from server.deps import ChannelDep, DeskDep, RuntimeDep
 from server.desk.api import router as agent_api_router
 from server.desk.auth import console_session_tokens
 from server.desk.feed import DeskFeed
@@ -28,23 +27,6 @@ from server.runtime import Runtime, open_runtime
 from server.turns.hub import ConversationHub
 
 STATIC = Path(__file__).parent / "static"
-
-
-def get_channel(connection: HTTPConnection) -> Channel:
-    return connection.app.state.channel  # type: ignore[no-any-return]
-
-
-def get_runtime(connection: HTTPConnection) -> Runtime:
-    return connection.app.state.runtime  # type: ignore[no-any-return]
-
-
-def get_desk(connection: HTTPConnection) -> Desk:
-    return connection.app.state.desk  # type: ignore[no-any-return]
-
-
-ChannelDep = Annotated[Channel, Depends(get_channel)]
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-DeskDep = Annotated[Desk, Depends(get_desk)]
 
 
 def build_bus(settings: Settings) -> EventBus:
