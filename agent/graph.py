@@ -1,4 +1,4 @@
-"""Wires the turn pipeline of DESIGN §1 and compiles it; the nodes live in ``agent.nodes``.
+"""Wires the turn pipeline of docs/architecture.md and compiles it; the nodes live in ``agent.nodes``.
 
     START ─┬─► sentiment ─┐
            └─► retrieve  ─┴─► decide ─┬─► respond ──► END

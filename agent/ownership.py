@@ -1,4 +1,4 @@
-"""Who owns a conversation, and the moves between owners (DESIGN §1)."""
+"""Who owns a conversation, and the moves between owners (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -76,7 +76,9 @@ class Settings(BaseSettings):
         default=SecretStr("dev-only-insecure-secret"),
         description="Signs resume tokens; must be set outside development.",
     )
-    environment: str = Field(default="development", description="development | production")
+    environment: Literal["development", "production"] = Field(
+        default="development", description="a typo is an error, not a development server"
+    )
     customer_secret: SecretStr | None = Field(
         default=None,
         description="Shared with the host site, which signs customer ids with it (HMAC-SHA256); "

@@ -5,8 +5,8 @@ customer on the first, the console on the second), connects a supervisor's conso
 then has ``--handoffs`` customers ask for a person one after another. For each, the latency is the
 console's receipt of the ``opened`` queue event minus the handoff's ``created_at`` (the clock
 reading taken in the handoff node, right after the policy decided); both are read from the same
-machine clock. Budget (DESIGN §9): within 100 ms. Customers are paced at four a second, under
-the per-address message rate they all share (they come from 127.0.0.1).
+machine clock. Budget (README.md, "Measured figures"): within 100 ms. Customers are paced at four a
+second, under the per-address message rate they all share (they come from 127.0.0.1).
 
     .venv/bin/python bench/bench_handoff_console.py --handoffs 50
     .venv/bin/python bench/bench_handoff_console.py --handoffs 50 --processes 2 \\

@@ -1,4 +1,6 @@
-"""Responder speed (DESIGN §9): grounded reply time, and LLM time to first token over model latency.
+"""Responder speed: grounded reply time, and LLM time to first token over model latency.
+
+Budgets and figures: README.md, "Measured figures".
 
 The chat model is a local OpenAI-compatible server (the test suite's fake, on 127.0.0.1) that waits a
 fixed latency L before its first token; the budget is first token within L + 15 ms.

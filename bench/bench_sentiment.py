@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from agent.sentiment.offline import OfflineAnalyzer  # noqa: E402
 from agent.sentiment.train import OWN_DATA_PATH  # noqa: E402
 
-BUDGET = 1000.0  # messages/s (DESIGN §9)
+BUDGET = 1000.0  # messages/s (README.md, "Measured figures")
 
 
 def messages(count: int) -> list[str]:

@@ -54,7 +54,7 @@ def serve(args: argparse.Namespace) -> None:
 
     from agent.settings import Settings
     from server.app import create_app
-    from server.rate_limits import ChannelLimits
+    from server.channel.rate_limits import ChannelLimits
     from server.runtime import open_runtime
 
     settings = Settings(data_dir=Path(args.data_dir))

@@ -1,4 +1,6 @@
-"""Warm offline turn latency (DESIGN §9): sentiment ∥ retrieval → policy → grounded answer → records.
+"""Warm offline turn latency: sentiment ∥ retrieval → policy → grounded answer → records.
+
+Budgets and figures: README.md, "Measured figures".
 
 Runs the full ConversationService turn (SQLite records, SQLite checkpoints, on-disk Chroma with the
 sample help centre) on the embedded defaults, twice: with the real offline analyzer, and with a
@@ -21,8 +23,8 @@ from pathlib import Path
 from agent.bot import SupportBot
 from agent.sentiment.reading import SentimentReading
 from agent.settings import Settings
-from server.conversations import ConversationService
 from server.runtime import open_runtime
+from server.turns.service import ConversationService
 
 QUESTIONS_PATH = Path(__file__).resolve().parent.parent / "evals" / "data" / "retrieval_set.jsonl"
 

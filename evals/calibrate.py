@@ -24,10 +24,10 @@ from agent.replay import (
 )
 from agent.sentiment.reading import SentimentAnalyzer, SentimentReading
 from evals import metrics as m
-from evals.runner import ConversationRun
+from evals.records import ConversationRun
 from evals.scenarios import Scenario
 
-# The grid swept by default: the thresholds DESIGN §3 names, around their defaults.
+# The grid swept by default: the thresholds docs/policy.md names, around their defaults.
 GRID: dict[str, tuple[float | int, ...]] = {
     "rules.frustration.threshold": (0.6, 0.65, 0.7, 0.75, 0.8, 0.85),
     "rules.critical_frustration.threshold": (0.85, 0.9, 0.95),

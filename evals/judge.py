@@ -9,7 +9,7 @@ from agent.policy.tone import contains_boilerplate
 from evals.scenarios import Scenario
 
 if TYPE_CHECKING:
-    from evals.runner import ConversationRun, TurnRecord
+    from evals.records import ConversationRun, TurnRecord
 
 # How a reply acknowledges a problem, whichever responder wrote it.
 _ACKNOWLEDGEMENT = re.compile(

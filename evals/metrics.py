@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-TRAFFIC_BAND = (0.05, 0.15)  # healthy share of conversations handed to a person (DESIGN §3)
+TRAFFIC_BAND = (0.05, 0.15)  # healthy share of conversations handed to a person (docs/policy.md)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from evals.gates import GateResult
-from evals.runner import ConversationRun
+from evals.records import ConversationRun
 from evals.scenarios import Scenario
 
 

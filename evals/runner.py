@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from agent.bot import SupportBot, TurnResult
@@ -13,67 +13,11 @@ from agent.dependencies import TurnDependencies
 from agent.handoff import InMemoryHandoffQueue
 from agent.policy.decision import CustomerHistory
 from evals.judge import judge_conversation
+from evals.records import ConversationRun, TurnRecord
 from evals.scenarios import Scenario
 from evals.simulated import SimulatedCustomer
 
 FIXED_CLOCK = 1_800_000_000.0  # evals run on a fixed clock so wait times and records repeat exactly
-
-
-@dataclass(frozen=True)
-class TurnRecord:
-    """One customer turn as the eval saw it: what came in, what the bot read, decided and said."""
-
-    turn: int
-    message: str
-    reading: dict[str, Any]
-    trend: str
-    decision: dict[str, Any]  # escalate, rule, severity, risk, tone, fired_rules, raise_priority
-    retrieved: list[str]  # doc ids of the passages, best first
-    retrieval_confidence: float
-    answerable: bool
-    reply: str | None
-    citations: list[str]  # cited doc ids
-    grounded: bool | None
-    owner: str
-    latency_ms: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class ConversationRun:
-    """One trial of one scenario: the turns, the handoff (if any) and the judged checks."""
-
-    scenario_id: str
-    trial: int
-    turns: list[TurnRecord]
-    escalated: bool
-    escalation_turn: int | None
-    escalation_rule: str | None
-    handoff_summary: str | None
-    handoff_rationale: str | None
-    checks: list[dict[str, Any]] = field(default_factory=list)  # {check, passed, detail}
-    error: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        return self.error is None and all(c["passed"] for c in self.checks)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "scenario_id": self.scenario_id,
-            "trial": self.trial,
-            "passed": self.passed,
-            "escalated": self.escalated,
-            "escalation_turn": self.escalation_turn,
-            "escalation_rule": self.escalation_rule,
-            "handoff_summary": self.handoff_summary,
-            "handoff_rationale": self.handoff_rationale,
-            "checks": self.checks,
-            "error": self.error,
-            "turns": [t.to_dict() for t in self.turns],
-        }
 
 
 def _record(result: TurnResult, latency_ms: float) -> TurnRecord:

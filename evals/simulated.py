@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from evals.scenarios import Scenario
 
 if TYPE_CHECKING:
-    from evals.runner import TurnRecord
+    from evals.records import TurnRecord
 
 DONE = "[DONE]"
 

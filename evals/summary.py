@@ -8,7 +8,7 @@ from typing import Any
 
 from evals import metrics as m
 from evals.judge import acknowledges, answers, reply_tone_problems
-from evals.runner import ConversationRun
+from evals.records import ConversationRun
 from evals.scenarios import Scenario
 
 

@@ -20,7 +20,7 @@ FEATURES = (
 
 @dataclass(frozen=True)
 class ConfidenceModel:
-    """``p = sigmoid(intercept + sum(w_i * (x_i - mean_i) / scale_i))``; see fit_confidence.py."""
+    """``p = sigmoid(intercept + sum(w_i * (x_i - mean_i) / scale_i))``; see evals/fit_confidence.py."""
 
     weights: dict[str, float]
     intercept: float

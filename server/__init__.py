@@ -1,1 +1,1 @@
-"""The composition root: records, the command line and (later) the web server build on agent and knowledge."""
+"""The composition root: records, the command line and the web server build on agent and knowledge."""

@@ -6,51 +6,33 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, WebSocket
+from fastapi import FastAPI, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
-from starlette.requests import HTTPConnection
 
 from agent.settings import Settings
-from server.agent_api import router as agent_api_router
-from server.agent_auth import console_session_tokens
-from server.agent_socket import Desk, serve_agent_socket
-from server.chat_socket import Channel, serve_chat_socket
-from server.conversation_hub import ConversationHub
-from server.desk_feed import DeskFeed
-from server.events import EventBus, Frame, LocalEventBus
+from server.channel.rate_limits import AddressLimits, AddressSockets, ChannelLimits
+from server.channel.resume_tokens import ResumeTokens, signing_secret
+from server.channel.socket import Channel, serve_chat_socket
+from server.deps import ChannelDep, DeskDep, RuntimeDep
+from server.desk.api import router as agent_api_router
+from server.desk.auth import console_session_tokens
+from server.desk.feed import DeskFeed
+from server.desk.socket import Desk, serve_agent_socket
+from server.events.bus import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
-from server.rate_limits import AddressLimits, AddressSockets, ChannelLimits
-from server.resume_tokens import ResumeTokens, signing_secret
 from server.runtime import Runtime, open_runtime
+from server.turns.hub import ConversationHub
 
 STATIC = Path(__file__).parent / "static"
-
-
-def get_channel(connection: HTTPConnection) -> Channel:
-    return connection.app.state.channel  # type: ignore[no-any-return]
-
-
-def get_runtime(connection: HTTPConnection) -> Runtime:
-    return connection.app.state.runtime  # type: ignore[no-any-return]
-
-
-def get_desk(connection: HTTPConnection) -> Desk:
-    return connection.app.state.desk  # type: ignore[no-any-return]
-
-
-ChannelDep = Annotated[Channel, Depends(get_channel)]
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-DeskDep = Annotated[Desk, Depends(get_desk)]
 
 
 def build_bus(settings: Settings) -> EventBus:
     """Redis pub/sub when REDIS_URL is set (several server processes), else in process."""
     if settings.redis_url:
-        from server.redis_bus import RedisEventBus
+        from server.events.redis_bus import RedisEventBus
 
         return RedisEventBus(settings.redis_url, prefix=settings.redis_prefix)
     return LocalEventBus()
@@ -60,7 +42,7 @@ def build_bus(settings: Settings) -> EventBus:
 async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIterator[AddressLimits]:
     """Per-address limits: shared by every process through Redis when REDIS_URL is set."""
     if settings.redis_url:
-        from server.redis_limits import RedisAddressLimits, limits_client
+        from server.events.redis_limits import RedisAddressLimits, limits_client
 
         client = limits_client(settings.redis_url)
         shared: AddressLimits = RedisAddressLimits(

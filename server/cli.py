@@ -1,4 +1,4 @@
-"""The `tideline` console script (DESIGN §8): builds the parser from the command modules."""
+"""The `tideline` console script (docs/deployment.md): builds the parser from the command modules."""
 
 from __future__ import annotations
 

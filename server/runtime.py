@@ -23,9 +23,9 @@ from agent.sentiment.offline import OfflineAnalyzer
 from agent.sentiment.reading import SentimentAnalyzer
 from agent.settings import Settings
 from knowledge import KnowledgeBase, build_embedder, ensure_sample_loaded, open_knowledge_base
-from server.conversations import ConversationService
 from server.records.db import init_db, make_engine
 from server.records.queue import SqlHandoffQueue
+from server.turns.service import ConversationService
 
 
 @dataclass
@@ -54,6 +54,21 @@ def build_responder(chat_model: BaseChatModel | None) -> Responder:
     return LLMResponder(chat_model, fallback=grounded)
 
 
+def open_settings_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """The knowledge base the settings name, with their embedder: the one place it is opened from them."""
+    return open_knowledge_base(
+        data_dir=settings.resolved_data_dir,
+        collection=settings.collection,
+        chroma_url=settings.chroma_url,
+        embedder=build_embedder(
+            settings.embedding_model,
+            api_key=key.get_secret_value() if (key := settings.openai_api_key) else None,
+            base_url=settings.openai_base_url,
+            cache_dir=settings.model_cache_dir,
+        ),
+    )
+
+
 @contextmanager
 def open_runtime(
     settings: Settings,
@@ -64,19 +79,7 @@ def open_runtime(
 ) -> Iterator[Runtime]:
     """Open every part on the embedded defaults (or the scale-out ones the settings name)."""
     with ExitStack() as stack:
-        kb = stack.enter_context(
-            open_knowledge_base(
-                data_dir=settings.resolved_data_dir,
-                collection=settings.collection,
-                chroma_url=settings.chroma_url,
-                embedder=build_embedder(
-                    settings.embedding_model,
-                    api_key=key.get_secret_value() if (key := settings.openai_api_key) else None,
-                    base_url=settings.openai_base_url,
-                    cache_dir=settings.model_cache_dir,
-                ),
-            )
-        )
+        kb = stack.enter_context(open_settings_knowledge_base(settings))
         if load_sample:
             ensure_sample_loaded(kb, progress=progress)
         chat_model = build_chat_model(settings)

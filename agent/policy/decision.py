@@ -1,4 +1,4 @@
-"""What the policy reads on each turn and the decision record it returns (DESIGN §3)."""
+"""What the policy reads on each turn and the decision record it returns (docs/policy.md)."""
 
 from __future__ import annotations
 

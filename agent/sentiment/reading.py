@@ -1,4 +1,4 @@
-"""The sentiment values (DESIGN §2): a reading of one message and the trajectory of a conversation."""
+"""The sentiment values (docs/sentiment.md): a reading of one message and the trajectory of a conversation."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """--data-dir and --collection, accepted by every command (DESIGN §8)."""
+    """--data-dir and --collection, accepted by every command (docs/deployment.md)."""
     parser.add_argument(
         "--data-dir",
         default=None,

@@ -29,15 +29,16 @@ from evals.gates import (
     load_baseline,
     load_gates,
 )
+from evals.records import ConversationRun
 from evals.report import EvalReport, Thresholds, terminal_table, write_reports
-from evals.runner import ConversationRun, ScenarioRunner
+from evals.runner import ScenarioRunner
 from evals.scenarios import Scenario, ScenarioError, load_scenarios
 from evals.simulated import SimulatedCustomer
 from evals.summary import summarize_runs
-from knowledge import ensure_sample_loaded, open_knowledge_base
+from knowledge import ensure_sample_loaded
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import CommandError, read_jsonl
-from server.runtime import build_analyzer, build_responder
+from server.runtime import build_analyzer, build_responder, open_settings_knowledge_base
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -122,11 +123,8 @@ def _scenarios(paths: list[Path]) -> list[Scenario]:
 def _runner(
     args: argparse.Namespace, settings: Settings, policy: EscalationPolicy
 ) -> Iterator[ScenarioRunner]:
-    with open_knowledge_base(
-        data_dir=settings.resolved_data_dir,
-        collection=settings.collection,
-        chroma_url=settings.chroma_url,
-    ) as kb:
+    # The same opening as the server's, so the eval honours TIDELINE_EMBEDDING_MODEL.
+    with open_settings_knowledge_base(settings) as kb:
         ensure_sample_loaded(kb, progress=not args.no_progress)
         chat_model = build_chat_model(settings)
         deps = TurnDependencies(

@@ -14,8 +14,6 @@ from knowledge import (
     EmbedderMismatch,
     KnowledgeBase,
     ModelFileError,
-    build_embedder,
-    open_knowledge_base,
 )
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import (
@@ -25,6 +23,7 @@ from server.commands.jsonl import (
     read_jsonl,
     write_line,
 )
+from server.runtime import open_settings_knowledge_base
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,18 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _open(settings: Settings) -> KnowledgeBase:
     try:
-        embedder = build_embedder(
-            settings.embedding_model,
-            api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
-            base_url=settings.openai_base_url,
-            cache_dir=settings.model_cache_dir,
-        )
-        return open_knowledge_base(
-            data_dir=settings.resolved_data_dir,
-            collection=settings.collection,
-            chroma_url=settings.chroma_url,
-            embedder=embedder,
-        )
+        return open_settings_knowledge_base(settings)
     except (ModelFileError, EmbedderMismatch, ValueError) as exc:
         raise CommandError(str(exc)) from None
 

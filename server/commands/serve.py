@@ -7,9 +7,9 @@ import sys
 
 import uvicorn
 
+from server.channel.resume_tokens import InsecureSecret, signing_secret
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import CommandError
-from server.resume_tokens import InsecureSecret, signing_secret
 from server.runtime import open_runtime
 
 # Above the channel's own frame limit: an oversized frame gets an error frame, not a closed socket.

@@ -1,1 +1,1 @@
-"""The durable records of Tideline (DESIGN §5): tables, engine, data functions, handoff queue."""
+"""The durable records of Tideline (docs/records.md): tables, engine, data functions, handoff queue."""

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from server.records.models import Conversation, Handoff, Message
 
-# DESIGN §3: healthy operation hands roughly 5-15 % of conversations to a person.
+# docs/policy.md: healthy operation hands roughly 5-15 % of conversations to a person.
 HEALTHY_BAND = (0.05, 0.15)
 # An arc moves when the latest score differs from the first by more than this.
 ARC_STEP = 0.1

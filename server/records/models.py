@@ -1,4 +1,4 @@
-"""The record tables (DESIGN §5), as SQLModel classes that work on both SQLite and PostgreSQL.
+"""The record tables (docs/records.md), as SQLModel classes that work on both SQLite and PostgreSQL.
 
 Times are Unix seconds (float, UTC) taken from an injected clock, so tests, replays and the live
 server write comparable values without time-zone handling differing between the two databases.
@@ -128,7 +128,7 @@ class SentimentReadingRecord(SQLModel, table=True):
 
 
 class DecisionRecord(SQLModel, table=True):
-    """The escalation decision of one customer turn, escalated or not (DESIGN §3)."""
+    """The escalation decision of one customer turn, escalated or not (docs/policy.md)."""
 
     __tablename__ = "decisions"
     __table_args__ = (Index("ix_decisions_conversation_turn", "conversation_id", "turn"),)

@@ -11,6 +11,7 @@ import pytest
 
 from agent.llm import build_chat_model
 from agent.sentiment.llm import LLMAnalyzer
+from agent.sentiment.offline import OfflineAnalyzer
 from agent.sentiment.reading import SentimentReading
 from agent.settings import Settings
 
@@ -123,8 +124,7 @@ def test_bad_output_or_errors_fall_back_with_the_reason_recorded(
 
 
 def test_the_offline_analyzer_answers_when_the_model_is_down(openai_server) -> None:
-    offline_module = pytest.importorskip("agent.sentiment.offline")
-    offline = offline_module.OfflineAnalyzer.load()
+    offline = OfflineAnalyzer.load()
     openai_server.default = ScriptedReply(failure="http_500")
     text = "Oh great, another delay. Let me talk to a real person."
     reading = analyzer(openai_server, fallback=offline).analyze(text)

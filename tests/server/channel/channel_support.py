@@ -14,7 +14,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from agent.responders.base import Reply, ReplyRequest, TokenSink
 from agent.responders.grounded import GroundedResponder
-from server.rate_limits import ChannelLimits
+from server.channel.rate_limits import ChannelLimits
 from tests.support import free_port
 
 # Generous limits so only the tests about limits meet them.

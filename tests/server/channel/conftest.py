@@ -13,9 +13,9 @@ from channel_support import TEST_LIMITS, RunningServer, SlowResponder
 from agent.bot import SupportBot
 from agent.settings import Settings
 from server.app import create_app
-from server.conversations import ConversationService
-from server.rate_limits import ChannelLimits
+from server.channel.rate_limits import ChannelLimits
 from server.runtime import Runtime, open_runtime
+from server.turns.service import ConversationService
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import json
 import pytest
 from channel_support import RunningServer, bot_reply, open_client
 
-from server.rate_limits import ChannelLimits
+from server.channel.rate_limits import ChannelLimits
 
 BAD_FRAMES = [
     ("not json at all", "invalid_json"),

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from agent.settings import Settings
 from server.app import create_app
-from server.resume_tokens import InsecureSecret, InvalidResumeToken, ResumeTokens
+from server.channel.resume_tokens import InsecureSecret, InvalidResumeToken, ResumeTokens
 
 
 def _metric(text: str, name: str, labels: str = "") -> float:

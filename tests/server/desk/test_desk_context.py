@@ -13,7 +13,7 @@ from desk_support import Account, bearer, event_for, handoff_of, open_console
 from pydantic import SecretStr
 
 from server.app import create_app
-from server.customer_identity import sign_customer
+from server.channel.identity import sign_customer
 from server.runtime import Runtime
 from tests.server.channel.channel_support import TEST_LIMITS, RunningServer, bot_reply, open_client
 

@@ -14,8 +14,8 @@ import pytest
 import redis.asyncio as aioredis
 from redis_relay import RedisRelay
 
-from server.events import Frame, conversation_topic
-from server.redis_bus import RedisEventBus, RedisUnreachable
+from server.events.bus import Frame, conversation_topic
+from server.events.redis_bus import RedisEventBus, RedisUnreachable
 
 pytestmark = pytest.mark.redis
 
@@ -193,11 +193,11 @@ def test_frames_published_while_redis_is_unreachable_are_sent_after_reconnecting
                 await got.until(30)
                 assert got.numbers(CHAT) == list(range(10, 40))  # the 10 oldest were dropped
 
-        logged = [r.getMessage() for r in caplog.records if r.name == "server.redis_bus"]
+        logged = [r.getMessage() for r in caplog.records if r.name == "server.events.redis_bus"]
         assert any("dropped the oldest" in m for m in logged)
         assert any("lost the Redis subscription" in m for m in logged)
 
-    with caplog.at_level(logging.INFO, logger="server.redis_bus"):
+    with caplog.at_level(logging.INFO, logger="server.events.redis_bus"):
         asyncio.run(scenario())
 
 

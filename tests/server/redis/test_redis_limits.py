@@ -15,8 +15,8 @@ import pytest
 import redis.asyncio as aioredis
 from redis_relay import RedisRelay
 
-from server.redis_bus import RedisUnreachable
-from server.redis_limits import RedisAddressLimits, limits_client
+from server.events.redis_bus import RedisUnreachable
+from server.events.redis_limits import RedisAddressLimits, limits_client
 
 pytestmark = pytest.mark.redis
 
@@ -121,7 +121,7 @@ def test_a_crashed_process_stops_counting_after_the_lease_time(redis_url: str, p
         f"""
         import asyncio, os
         import redis.asyncio as aioredis
-        from server.redis_limits import RedisAddressLimits, limits_client
+        from server.events.redis_limits import RedisAddressLimits, limits_client
 
         async def main():
             client = aioredis.Redis.from_url({redis_url!r})
@@ -190,10 +190,10 @@ def test_limits_allow_while_redis_is_unreachable_and_apply_again_after(
             assert not await limits.acquire(ADDRESS), "the first socket still counts"
             assert await limits.take_message(ADDRESS) is not None
 
-        warnings = [r for r in caplog.records if r.name == "server.redis_limits"]
+        warnings = [r for r in caplog.records if r.name == "server.events.redis_limits"]
         assert len([r for r in warnings if "unreachable" in r.getMessage()]) == 1
 
-    with caplog.at_level(logging.INFO, logger="server.redis_limits"):
+    with caplog.at_level(logging.INFO, logger="server.events.redis_limits"):
         asyncio.run(scenario())
 
 

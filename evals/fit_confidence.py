@@ -1,6 +1,6 @@
 """Fits the retrieval-confidence model on the retrieval set's dev split and checks it on test.
 
-Run from the repository root: ``python -m knowledge.fit_confidence``; it rewrites
+Run from the repository root: ``python -m evals.fit_confidence``; it rewrites
 knowledge/confidence.json.
 A question counts as answered when it is answerable and the top hybrid result is one of its gold
 documents: the confidence estimates "the top passage answers this", not "this is on topic".

@@ -3,7 +3,7 @@
 Everything pushed to a socket (a conversation's messages, tokens and typing, the desk's queue
 changes) is published on a topic and delivered to the handler of every server process listening.
 On one process the bus is a direct call; with ``REDIS_URL`` it is Redis pub/sub, so a customer on
-one process and an agent on another see each other's messages (``server.redis_bus``).
+one process and an agent on another see each other's messages (``server.events.redis_bus``).
 
 Topics: ``conversation:<id>`` for one conversation's frames, ``desk`` for the agents' queue.
 """

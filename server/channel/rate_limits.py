@@ -73,7 +73,7 @@ class AddressLimits(Protocol):
 class AddressSockets:
     """Counts open sockets per client address, and meters their messages together, in process.
 
-    The event loop is the only caller, so no lock is needed. ``server.redis_limits`` keeps the
+    The event loop is the only caller, so no lock is needed. ``server.events.redis_limits`` keeps the
     same limits across server processes.
     """
 

@@ -2,8 +2,8 @@
 
 A turn belongs to the conversation, not to the socket that sent it: when the socket drops mid-reply
 the turn finishes, its reply is stored, and whichever socket resumes the conversation receives the
-rest (the text streamed so far, then the final message). One process only; cross-worker delivery
-(Redis) is not built yet.
+rest (the text streamed so far, then the final message). Across processes the frames travel over
+the event bus (server/events/bus.py, Redis in server/events/redis_bus.py).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from typing import Any, Literal, Protocol
 
 from agent.bot import TurnResult
 from agent.messages import InvalidMessage
-from server.chat_frames import error_frame, handoff_frame, message_frame
-from server.conversations import ConversationService
-from server.events import EventBus, LocalEventBus, conversation_of, conversation_topic
+from server.channel.frames import error_frame, handoff_frame, message_frame
+from server.events.bus import EventBus, LocalEventBus, conversation_of, conversation_topic
 from server.metrics import ChannelMetrics
 from server.records.errors import ConversationClosed, ConversationNotFound
 from server.records.models import Message
+from server.turns.service import ConversationService
 
 log = logging.getLogger(__name__)
 

@@ -14,19 +14,11 @@ from sqlmodel import Session, col, select
 from starlette.requests import HTTPConnection
 
 from agent.ownership import OwnershipError
-from server.agent_auth import (
-    CONSOLE_COOKIE,
-    CurrentAgent,
-    CurrentSupervisor,
-    DeskAgent,
-    DeskRuntimeDep,
-    SessionsDep,
-    check_token,
-)
-from server.chat_frames import message_frame
-from server.conversation_hub import ConversationHub, closed_frame
-from server.desk_feed import DeskFeed
-from server.desk_views import (
+from server.channel.frames import message_frame
+from server.deps import CurrentAgent, CurrentSupervisor, RuntimeDep, SessionsDep
+from server.desk.auth import CONSOLE_COOKIE, DeskAgent, check_token
+from server.desk.feed import DeskFeed
+from server.desk.views import (
     desk_queue,
     handoff_package,
     message_view,
@@ -51,6 +43,7 @@ from server.records.handoffs import (
 from server.records.locks import conversation_lock
 from server.records.models import Handoff, SentimentReadingRecord
 from server.runtime import Runtime
+from server.turns.hub import ConversationHub, closed_frame
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +176,7 @@ def _translate(work: Callable[[Session], T]) -> Callable[[Session], T]:
 
 @router.post("/session")
 async def sign_in(
-    body: SignIn, runtime: DeskRuntimeDep, sessions: SessionsDep, connection: HTTPConnection
+    body: SignIn, runtime: RuntimeDep, sessions: SessionsDep, connection: HTTPConnection
 ) -> Response:
     """Exchange an agent token for the console's session cookie (HttpOnly, SameSite=Strict)."""
     agent = await check_token(runtime, body.token.strip())
@@ -214,14 +207,14 @@ async def sign_out() -> Response:
 
 
 @router.get("/me")
-async def me(agent: CurrentAgent, runtime: DeskRuntimeDep) -> dict[str, Any]:
+async def me(agent: CurrentAgent, runtime: RuntimeDep) -> dict[str, Any]:
     return _me(agent, runtime)
 
 
 @router.get("/stats")
 async def stats(
     agent: CurrentSupervisor,
-    runtime: DeskRuntimeDep,
+    runtime: RuntimeDep,
     days: Annotated[float, Query(gt=0, le=365)] = 7.0,
 ) -> dict[str, Any]:
     """The supervisor's figures over the last ``days`` (supervisors only)."""
@@ -233,7 +226,7 @@ async def stats(
 
 
 @router.get("/handoffs")
-async def list_handoffs(agent: CurrentAgent, runtime: DeskRuntimeDep) -> list[dict[str, Any]]:
+async def list_handoffs(agent: CurrentAgent, runtime: RuntimeDep) -> list[dict[str, Any]]:
     """The queue, most severe then longest waiting first, then the claimed handoffs: an agent's
     own, or everyone's for a supervisor."""
 
@@ -244,9 +237,7 @@ async def list_handoffs(agent: CurrentAgent, runtime: DeskRuntimeDep) -> list[di
 
 
 @router.get("/handoffs/{handoff_id}")
-async def read_handoff(
-    handoff_id: str, agent: CurrentAgent, runtime: DeskRuntimeDep
-) -> dict[str, Any]:
+async def read_handoff(handoff_id: str, agent: CurrentAgent, runtime: RuntimeDep) -> dict[str, Any]:
     def read(session: Session) -> dict[str, Any]:
         handoff = _load(session, handoff_id)
         _readable(handoff, agent)
@@ -274,7 +265,7 @@ async def read_handoff(
 
 @router.post("/handoffs/{handoff_id}/claim")
 async def claim(
-    handoff_id: str, agent: CurrentAgent, runtime: DeskRuntimeDep, connection: HTTPConnection
+    handoff_id: str, agent: CurrentAgent, runtime: RuntimeDep, connection: HTTPConnection
 ) -> dict[str, Any]:
     """Exactly one of concurrent claims wins; the others get 409."""
 
@@ -306,7 +297,7 @@ async def send_message(
     handoff_id: str,
     body: AgentMessageIn,
     agent: CurrentAgent,
-    runtime: DeskRuntimeDep,
+    runtime: RuntimeDep,
     connection: HTTPConnection,
 ) -> dict[str, Any]:
     """Store the agent's message and deliver it to the customer's sockets with its seq."""
@@ -340,7 +331,7 @@ async def hand_back(
     handoff_id: str,
     body: ReturnIn,
     agent: CurrentAgent,
-    runtime: DeskRuntimeDep,
+    runtime: RuntimeDep,
     connection: HTTPConnection,
 ) -> dict[str, Any]:
     """Give the conversation back to the bot, which resumes knowing the note."""
@@ -374,7 +365,7 @@ async def hand_back(
 async def close(
     handoff_id: str,
     agent: CurrentAgent,
-    runtime: DeskRuntimeDep,
+    runtime: RuntimeDep,
     connection: HTTPConnection,
     body: CloseIn | None = None,
 ) -> dict[str, Any]:
@@ -409,7 +400,7 @@ async def label(
     handoff_id: str,
     body: LabelIn,
     agent: CurrentAgent,
-    runtime: DeskRuntimeDep,
+    runtime: RuntimeDep,
     connection: HTTPConnection,
 ) -> dict[str, Any]:
     """The agent's outcome labels, kept for calibrating the policy."""

@@ -18,17 +18,17 @@ from typing import Any
 from sqlmodel import Session
 from starlette.websockets import WebSocket
 
-from server.agent_auth import DeskAgent, authenticate
-from server.chat_frames import encode, error_frame
-from server.conversation_hub import Audience, ConversationHub, Frame
-from server.desk_feed import DeskFeed
-from server.desk_views import desk_queue
-from server.outbox import Outbox, text_frames
-from server.rate_limits import TokenBucket
+from server.channel.frames import encode, error_frame
+from server.channel.outbox import Outbox, text_frames
+from server.channel.rate_limits import TokenBucket
+from server.channel.resume_tokens import ResumeTokens
+from server.desk.auth import DeskAgent, authenticate
+from server.desk.feed import DeskFeed
+from server.desk.views import desk_queue
 from server.records.errors import HandoffNotFound
 from server.records.handoffs import get_handoff
-from server.resume_tokens import ResumeTokens
 from server.runtime import Runtime
+from server.turns.hub import Audience, ConversationHub, Frame
 
 MAX_AGENT_FRAME_BYTES = 16 * 1024
 MAX_WATCHED = 50

@@ -37,7 +37,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from server.events import EventHandler, Frame
+from server.events.bus import EventHandler, Frame
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The /ws/chat wire format (DESIGN §6): checking client frames and building server frames."""
+"""The /ws/chat wire format (docs/protocol.md): checking client frames and building server frames."""
 
 from __future__ import annotations
 

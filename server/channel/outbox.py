@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from server.chat_frames import encode
+from server.channel.frames import encode
 
 
 class Outbox:

@@ -1,6 +1,6 @@
 """Per-address limits shared by every server process through Redis: open sockets and messages.
 
-The same two limits as ``server.rate_limits.AddressSockets``, counted across processes: at most
+The same two limits as ``server.channel.rate_limits.AddressSockets``, counted across processes: at most
 ``limit`` open sockets per client address, and one token bucket of customer messages per address
 (``messages_burst`` at once, then ``messages_per_s``), whichever process the sockets are on.
 
@@ -37,7 +37,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from server.redis_bus import CONNECTION_ERRORS, instance_id, report_crash, unreachable_error
+from server.events.redis_bus import CONNECTION_ERRORS, instance_id, report_crash, unreachable_error
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from server.desk_views import queue_item
-from server.events import DESK_TOPIC, EventBus, Frame
+from server.desk.views import queue_item
+from server.events.bus import DESK_TOPIC, EventBus, Frame
 from server.records.errors import HandoffNotFound
 from server.records.handoffs import get_handoff, raise_long_waits
 

@@ -17,7 +17,7 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from agent.messages import InvalidMessage, clean_customer_message
-from server.chat_frames import (
+from server.channel.frames import (
     ClientMessage,
     ClientResume,
     ClientTyping,
@@ -28,14 +28,14 @@ from server.chat_frames import (
     message_frame,
     parse_client_frame,
 )
-from server.conversation_hub import Audience, ConversationHub, Frame, closed_frame
-from server.conversations import ConversationService
-from server.customer_identity import verify_customer
+from server.channel.identity import verify_customer
+from server.channel.outbox import Outbox, text_frames
+from server.channel.rate_limits import AddressLimits, ChannelLimits, TokenBucket
+from server.channel.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.metrics import ChannelMetrics
-from server.outbox import Outbox, text_frames
-from server.rate_limits import AddressLimits, ChannelLimits, TokenBucket
 from server.records.errors import ConversationNotFound
-from server.resume_tokens import InvalidResumeToken, ResumeTokens
+from server.turns.hub import Audience, ConversationHub, Frame, closed_frame
+from server.turns.service import ConversationService
 
 log = logging.getLogger(__name__)
 

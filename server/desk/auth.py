@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, HTTPException, status
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
+from server.channel.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.records.agents import authenticate_agent, get_agent
 from server.records.errors import AgentNotFound
 from server.records.models import Handoff
-from server.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.runtime import Runtime
 
 CONSOLE_COOKIE = "tideline_console"
@@ -48,14 +46,6 @@ class DeskAgent:
     def sees_live_scores(self, setting: str) -> bool:
         """Whether the console shows this agent the customer's scores while they chat."""
         return self.is_supervisor or setting == "everyone"
-
-
-def desk_runtime(connection: HTTPConnection) -> Runtime:
-    return connection.app.state.runtime  # type: ignore[no-any-return]
-
-
-def console_sessions(connection: HTTPConnection) -> ResumeTokens:
-    return connection.app.state.console_sessions  # type: ignore[no-any-return]
 
 
 def console_session_tokens(secret: bytes, *, hours: float) -> ResumeTokens:
@@ -116,35 +106,3 @@ async def authenticate(
         return None
     # The account is read again each time: a disabled agent's cookie stops working at once.
     return await asyncio.to_thread(_desk_agent, runtime.engine, token=None, agent_id=agent_id)
-
-
-async def current_agent(
-    connection: HTTPConnection,
-    runtime: Annotated[Runtime, Depends(desk_runtime)],
-    sessions: Annotated[ResumeTokens, Depends(console_sessions)],
-) -> DeskAgent:
-    """The calling agent; 401 for none, a customer token, a bad cookie or a disabled agent."""
-    agent = await authenticate(connection, runtime, sessions)
-    if agent is None:
-        raise HTTPException(
-            status_code=status.HTTP_401_UNAUTHORIZED,
-            detail=REFUSAL,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return agent
-
-
-async def current_supervisor(
-    agent: Annotated[DeskAgent, Depends(current_agent)],
-) -> DeskAgent:
-    if not agent.is_supervisor:
-        raise HTTPException(
-            status_code=status.HTTP_403_FORBIDDEN, detail="This needs a supervisor's account."
-        )
-    return agent
-
-
-DeskRuntimeDep = Annotated[Runtime, Depends(desk_runtime)]
-SessionsDep = Annotated[ResumeTokens, Depends(console_sessions)]
-CurrentAgent = Annotated[DeskAgent, Depends(current_agent)]
-CurrentSupervisor = Annotated[DeskAgent, Depends(current_supervisor)]

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from agent.policy.config import PolicyConfig
-from server.agent_auth import DeskAgent
+from server.desk.auth import DeskAgent
 from server.records.handoffs import desk_handoffs
 from server.records.models import Handoff, Message
 
