@@ -275,8 +275,20 @@ THREAT_TO_CANCEL = _rx(
     r"\b(?:i'm|i am|i'll|i will|we'll|we will|we're|we are|going to|gonna|about to|or i|otherwise i"
     r"|then i|i shall|i may|i might|seriously considering|considering)\s+"
     r"(?:just\s+|definitely\s+|have to\s+|be\s+)?"
-    r"(?:cancel\w*|clos\w+\s+my\s+account|leav\w+|switch\w*"
-    r"|terminat\w+|end\w*\s+my\s+(?:contract|subscription)|unsubscrib\w+|done with you)\b",
+    # Travel and task language leaves, switches and cancels all day ("I'm leaving from Cambridge",
+    # "I'll switch to the earlier flight"), so each verb needs the company or the relationship.
+    r"(?:cancel\w*\s+(?:my|our|the)\s+(?:account|subscription|contract|membership|service)"
+    r"|cancel\w*\s+(?:everything|it all|(?:when|once)\s+(?:my|the|our)\s+(?:contract|subscription"
+    r"|term))|clos\w+\s+my\s+account"
+    r"|leav\w+\s+(?:you|your\s+(?:company|service|bank|network)|for\s+(?:a\s+)?(?:competitor|another"
+    r"\s+(?:provider|company|bank|carrier|supplier)))"
+    r"|switch\w*\s+(?:provider|providers|banks|networks|suppliers|to\s+(?:a\s+)?(?:competitor"
+    r"|another\s+(?:provider|company|bank|carrier|supplier|network)))"
+    r"|terminat\w+\s+(?:my|our|the)\s+(?:contract|account|service)"
+    r"|end\w*\s+my\s+(?:contract|subscription)|unsubscrib\w+|done with you)\b",
+    # an ultimatum leaves the company even without naming it: "sort it out or I'm leaving"
+    r"\b(?:or|otherwise|else)\s+(?:i'm|i am|i'll|i will|we're|we are|we'll|we will)\s+(?:just\s+)?"
+    r"(?:leaving|cancel\w*|switching|gone|done)\b",
     r"\btake\s+(?:my|our)\s+(?:business|money|custom)\s+elsewhere\b",
     r"\b(?:switch\w*|mov\w+|go\w*)\s+(?:over\s+)?to\s+(?:a\s+|your\s+|another\s+)?(?:competitor\w*"
     r"|another\s+(?:provider|company|bank|carrier|supplier|service))\b",
@@ -321,17 +333,23 @@ LEGAL_THREAT = _rx(
 
 SAFETY = _rx(
     r"\b(?:caught|catch|catches|catching|on)\s+fire\b|\bfire\s+(?:hazard|risk|alarm|brigade|department)\b",
-    r"\b(?:smoke|smoking|smoked|smouldering|smoldering|sparks?|sparking|sparked|flames?|burn(?:t|ed"
+    # Smoking rooms and areas are a booking question: smoke counts only coming out of something.
+    r"\b(?:smoke|smoking)\s+(?:came|comes|coming|pouring|poured|out\s+of|from)\b"
+    r"|\b(?:started|starts|began|was|is|it's|it\s+is|it\s+was)\s+smok(?:ing|ed)\b"
+    r"|\bsmell(?:s|ed)?\s+(?:of\s+|like\s+)?(?:smoke|burning)\b",
+    r"\b(?:smouldering|smoldering|sparks?|sparking|sparked|flames?|burn(?:t|ed"
     r"|ing|s)?|melt(?:ed|ing|s)?|scorch\w*|overheat\w*|explod\w*|exploded|explosion)\b",
-    r"\b(?:too|very|extremely|dangerously)\s+hot\s+(?:to touch|to hold)?"
-    r"|\bgets?\s+(?:really\s+)?hot\b",
+    # "is the curry very hot" is a menu question: heat counts only on something held or touched
+    r"\b(?:too|very|extremely|dangerously)\s+hot\s+(?:to touch|to hold)"
+    r"|\b(?:charger|battery|phone|plug|socket|cable|device|laptop)\s+gets?\s+(?:really\s+)?hot\b",
     r"\b(?:electric(?:al)?\s+shock|shocked\s+me|gave\s+me\s+a\s+shock)\b",
     r"\b(?:injur\w*|hurt\s+(?:myself|my|me|him|her|them|someone|a child)|cut\s+my\s+(?:hand|finger)"
     r"|bleeding|hospital|allergic reaction|choking|gas leak|swollen battery|battery\s+(?:is\s+)?"
     r"(?:swelling|swollen|leaking)|unsafe|dangerous|hazard\w*)\b",
 )
 _NOT_SAFETY = re.compile(
-    r"\b(?:fire\s*(?:tv|stick|tablet|hd|os|fox|base)|burn(?:ed|t|ing)?\s+(?:a\s+)?(?:cd|dvd|disc"
+    r"\b(?:fire\s*(?:tv|stick|tablet|hd|os|fox|base|pit|exit|place)|fireplace|wood[- ]fired"
+    r"|burn(?:ed|t|ing)?\s+(?:a\s+|the\s+|an\s+)?(?:cd|dvd|disc|installer|image|iso|usb"
     r"|through)|burn(?:ed|t|ing)?\s+out|burning\s+(?:question|issue|desire)|heartburn|sunburn"
     r"|smoke\s+test|no\s+smoke\s+without|kindle fire|fire\s+(?:off|away|me|us|an?\s+email)"
     # "exploding with notifications" is busy, "my phone exploded" is not: the guard needs the "with"
