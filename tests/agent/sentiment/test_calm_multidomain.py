@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from agent.sentiment.cues import detect
+from agent.sentiment.offline import OfflineAnalyzer
 
 _CALM = Path(__file__).parents[3] / "evals" / "data" / "calm_multidomain.jsonl"
 # Cues that describe calm messages by design: thanks, and cancelling something as a task.
@@ -48,3 +49,14 @@ def test_real_threats_still_fire() -> None:
     assert "safety_concern" in detect("The charger started smoking and smells of burning.")
     assert "safety_concern" in detect("smoke came out of the back of the router")
     assert "safety_concern" in detect("the battery is swollen and the phone gets really hot")
+
+
+def test_the_offline_reader_keeps_calm_task_language_below_the_policy_thresholds() -> None:
+    # Measured 0 of 700 over either threshold (frustration 0.75, score -0.6) when the set was made.
+    reader = OfflineAnalyzer.load()
+    alarmed = []
+    for row in _messages():
+        reading = reader.analyze(row["text"])
+        if reading.frustration >= 0.75 or reading.score <= -0.6:
+            alarmed.append(row["text"])
+    assert len(alarmed) <= 0.01 * len(_messages()), alarmed
