@@ -7,6 +7,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import numpy as np
 from chromadb.api import ClientAPI
 
 from knowledge.chunking import Chunker
@@ -36,8 +37,16 @@ class KnowledgeBase:
         self.chunker = Chunker()
         self.retriever = HybridRetriever(self.collection, embedder, confidence=confidence)
 
-    def search(self, query: str, k: int = 5, *, mode: Mode = "hybrid") -> RetrievalResult:
-        return self.retriever.search(query, k, mode=mode)
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        mode: Mode = "hybrid",
+        query_vector: np.ndarray | None = None,
+    ) -> RetrievalResult:
+        """``query_vector``: ``self.embedder``'s vector of ``query``, when the caller already has it."""
+        return self.retriever.search(query, k, mode=mode, query_vector=query_vector)
 
     def ingest(self, path: Path, *, prune: bool = False, progress: bool = False) -> IngestReport:
         """Ingest a folder or JSONL; raises FileNotFoundError when ``path`` is neither."""

@@ -85,12 +85,13 @@ class HybridRetriever:
         ]
         return _Corpus(ids, {cid: i for i, cid in enumerate(ids)}, docs, metas, BM25Index(texts))
 
-    def rank(self, query: str) -> Ranking:
+    def rank(self, query: str, *, query_vector: np.ndarray | None = None) -> Ranking:
         corpus = self._current()
         if not corpus.ids or not query.strip():
             return Ranking([], [], {})
         n = min(self.candidates, len(corpus.ids))
-        vector = self.embedder.embed([query])[0]
+        # A caller that already embedded the message (e.g. for sentiment) passes it, saving a pass.
+        vector = self.embedder.embed([query])[0] if query_vector is None else query_vector
         found = self.collection.query(
             query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
         )
@@ -141,8 +142,16 @@ class HybridRetriever:
             [[cid for cid, _ in ranking.dense], [cid for cid, _ in ranking.bm25]], k=self.rrf_k
         )
 
-    def search(self, query: str, k: int = 5, *, mode: Mode = "hybrid") -> RetrievalResult:
-        ranking = self.rank(search_text(query))
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        mode: Mode = "hybrid",
+        query_vector: np.ndarray | None = None,
+    ) -> RetrievalResult:
+        """Top ``k`` passages; ``query_vector`` is the embedder's vector of ``query`` if known."""
+        ranking = self.rank(search_text(query), query_vector=query_vector)
         if mode == "dense":
             ordered = ranking.dense
         elif mode == "bm25":

@@ -105,3 +105,13 @@ def test_more_of_the_top_article_comes_beside_the_ranking(sample_kb: KnowledgeBa
     assert f"{top.doc_id}#0" in ids or top.chunk_id == f"{top.doc_id}#0"
     assert all(p.text for p in result.supporting)
     assert RetrievalResult.from_dict(result.to_dict()) == result
+
+
+def test_a_precomputed_query_vector_gives_the_same_answer(sample_kb: KnowledgeBase) -> None:
+    query = "my camera keeps going offline"
+    vector = sample_kb.embedder.embed([query])[0]
+    given = sample_kb.search(query, k=5, query_vector=vector)
+    embedded = sample_kb.search(query, k=5)
+    assert [p.doc_id for p in given.passages] == [p.doc_id for p in embedded.passages]
+    assert given.passages[0].doc_id == "camera-offline"
+    assert given.confidence == embedded.confidence
