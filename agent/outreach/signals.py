@@ -14,7 +14,10 @@ _STOP_TEXT = """a about after again all also am an and any are as at be been but
     don't for from get got had has have hello hi how i i'm if in is it it's its just me my no not
     of on or our please so still that the their them then there this to up us was we were what
     when why will with would you your yes ok okay thanks thank hey there's im ive i've dont cant
-    can't one now know need want like really some very more here back since today week day"""
+    can't one now know need want like really some very more here back since today week day
+    following follow mention mentioned before time times third second first writing wrote again
+    issue problem help look someone team support message ticket appreciate answer update working
+    work fix fixed sort sorted try tried same still soon waiting wait asap quick question got"""
 _STOP = frozenset(_STOP_TEXT.split())
 _WORD = re.compile(r"[a-z][a-z'-]{2,}")
 USAGE_EVENTS = ("login", "order", "session", "usage", "purchase", "visit")
@@ -24,7 +27,8 @@ OTHER_CHANNELS = ("phone", "email", "call", "voice")
 def topic_words(conversation: Conversation) -> frozenset[str]:
     words = _WORD.findall(" ".join(conversation.customer_texts).lower())
     # A light stem (trailing s / ing / ed) so "invoices" and "invoice" meet.
-    return frozenset(re.sub(r"(ing|ed|es|s)$", "", w) for w in words if w not in _STOP)
+    stems = (re.sub(r"(ing|ed|es|s)$", "", w) for w in words if w not in _STOP)
+    return frozenset(s for s in stems if len(s) >= 3 and s not in _STOP)
 
 
 def same_issue(a: frozenset[str], b: frozenset[str]) -> bool:
