@@ -16,6 +16,7 @@ COMMANDS = {
     "chat": "server.commands.chat",
     "kb": "server.commands.kb",
     "sentiment": "server.commands.sentiment",
+    "outreach": "server.commands.outreach",
     "replay": "server.commands.replay",
     "eval": "server.commands.eval",
     "agents": "server.commands.agents",

@@ -1,0 +1,1 @@
+"""Proactive support: customer histories, trajectory signals, the outreach policy and drafts."""
