@@ -17,6 +17,7 @@ from agent.policy.decision import (
 )
 from agent.policy.tone import select_tone
 from agent.sentiment.reading import ConversationSentiment, SentimentReading
+from agent.sentiment.trend import accumulated_level
 
 # Cues that make a message negative in their own right; when none of them fired, a negative
 # reading that carries sarcasm_suspected rests on the sarcasm guess alone.
@@ -335,10 +336,18 @@ class EscalationPolicy:
         ungrounded = min(
             1.0, inp.ungrounded_streak / self.config.rules.bot_cannot_help.ungrounded_turns
         )
+        # The level of trouble accumulated over the whole conversation, not this message alone:
+        # one noisy reading after calm turns counts for half, a run of them builds up.
+        frustration = accumulated_level(
+            conversation.frustrations, min(1.0, max(0.0, reading.frustration))
+        )
+        negativity = accumulated_level(
+            [max(0.0, -s) for s in conversation.scores], max(0.0, -reading.score)
+        )
         z = (
             w.bias
-            + w.frustration * min(1.0, max(0.0, reading.frustration))
-            + w.negative_score * max(0.0, -reading.score)
+            + w.frustration * frustration
+            + w.negative_score * negativity
             + w.declining_slope * decline
             + w.consecutive_negative * min(conversation.consecutive_negative, 3) / 3
             # A content customer is no risk for a miss: 'found it, thanks' needs no answer.

@@ -65,3 +65,23 @@ def summarize(
         scores=scores,
         frustrations=frustrations,
     )
+
+
+# Weight of the newest reading in the conversation's accumulated level (an exponentially
+# weighted mean): 0.5 halves a lone spike and lets a sustained run reach its full level.
+LEVEL_WEIGHT = 0.5
+
+
+def accumulated_level(history: list[float], current: float) -> float:
+    """Exponentially weighted level of a measure over the conversation, ending with ``current``.
+
+    ``history`` holds the conversation's readings, oldest first, the current one last (as the
+    sentiment node builds it); an empty history is a conversation seen one message at a time.
+    """
+    earlier = history[:-1]
+    if not earlier:
+        return current
+    level = earlier[0]
+    for value in earlier[1:]:
+        level = LEVEL_WEIGHT * value + (1 - LEVEL_WEIGHT) * level
+    return LEVEL_WEIGHT * current + (1 - LEVEL_WEIGHT) * level

@@ -294,3 +294,25 @@ def test_decision_record_round_trips_and_carries_a_tone(policy: EscalationPolicy
     assert d.tone == "frustrated"
     assert "once" in d.tone_instruction
     assert EscalationDecision.from_dict(d.to_dict()) == d
+
+
+def test_risk_follows_the_conversation_not_one_message(policy: EscalationPolicy) -> None:
+    """The same angry message weighs less after three calm turns than after three angry ones."""
+    angry = reading(-0.7, 0.7)
+
+    def at_turn_four(scores: list[float], frustrations: list[float]) -> float:
+        history = replace(conversation(scores), frustrations=frustrations)
+        inp = PolicyInput(
+            reading=angry,
+            conversation=history,
+            retrieval_confidence=0.9,
+            answerable=True,
+            ungrounded_streak=0,
+            turn=4,
+        )
+        return policy.evaluate(inp).risk
+
+    lone_spike = at_turn_four([0.3, 0.2, 0.3, -0.7], [0.05, 0.05, 0.05, 0.7])
+    sustained = at_turn_four([-0.6, -0.7, -0.6, -0.7], [0.6, 0.7, 0.6, 0.7])
+    assert sustained > lone_spike + 0.2
+    assert lone_spike < 0.5 <= sustained
