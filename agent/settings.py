@@ -72,9 +72,10 @@ class Settings(BaseSettings):
     policy_path: Path | None = Field(
         default=None, description="Escalation policy YAML; the shipped default when unset."
     )
-    secret_key: SecretStr = Field(
-        default=SecretStr("dev-only-insecure-secret"),
-        description="Signs resume tokens; must be set outside development.",
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs resume tokens and console sessions; required in production. Unset in "
+        "development: a random one is generated once and kept in the data directory.",
     )
     environment: Literal["development", "production"] = Field(
         default="development", description="a typo is an error, not a development server"

@@ -5,14 +5,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
+import os
+import secrets
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from agent.settings import Settings
 
-DEFAULT_SECRET = "dev-only-insecure-secret"
 MIN_PRODUCTION_SECRET_CHARS = 32
 TOKEN_VERSION = "v1"
+# Where a development server keeps the secret it generated (readable by its owner only).
+SECRET_FILE = "secret_key"
+log = logging.getLogger(__name__)
 # A customer coming back to a tab after a week should still find the conversation.
 DEFAULT_MAX_AGE_S = 30 * 86_400.0
 
@@ -32,17 +38,52 @@ class InvalidResumeToken(ValueError):
 
 
 def signing_secret(settings: Settings) -> bytes:
-    """The secret from settings; the default or a short one is refused in production."""
+    """The secret from settings; in development without one, the data directory's own.
+
+    Production requires an explicit secret of at least ``MIN_PRODUCTION_SECRET_CHARS``. Without
+    one, a development server generates a random secret once and keeps it (mode 0600) in its data
+    directory, so nothing is ever signed with a value anyone can read in the source.
+    """
+    if settings.secret_key is None:
+        if settings.environment == "production":
+            raise InsecureSecret(
+                "TIDELINE_SECRET_KEY must be set when TIDELINE_ENVIRONMENT=production "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+        return _data_dir_secret(settings.resolved_data_dir / SECRET_FILE)
     secret = settings.secret_key.get_secret_value()
-    if settings.environment == "production" and (
-        secret == DEFAULT_SECRET or len(secret) < MIN_PRODUCTION_SECRET_CHARS
-    ):
+    if settings.environment == "production" and len(secret) < MIN_PRODUCTION_SECRET_CHARS:
         raise InsecureSecret(
-            "TIDELINE_SECRET_KEY must be set to a random value of at least "
+            "TIDELINE_SECRET_KEY must be a random value of at least "
             f"{MIN_PRODUCTION_SECRET_CHARS} characters when TIDELINE_ENVIRONMENT=production "
             "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
         )
     return secret.encode("utf-8")
+
+
+def _data_dir_secret(path: Path) -> bytes:
+    """Read the generated secret, creating it first if this data directory has none.
+
+    The file is written under a temporary name and linked into place, so several processes
+    starting at once on one data directory all end up with the same, whole secret.
+    """
+    if not path.exists():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)
+            log.warning(
+                "TIDELINE_SECRET_KEY is not set: generated a random signing secret in %s "
+                "(set TIDELINE_SECRET_KEY to share one across servers)",
+                path,
+            )
+        except FileExistsError:
+            pass  # another process made it first; use theirs
+        finally:
+            tmp.unlink()
+    return path.read_text(encoding="ascii").strip().encode("ascii")
 
 
 def _b64(data: bytes) -> str:

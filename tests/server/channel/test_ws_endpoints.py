@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import stat
 
 import httpx
 import pytest
@@ -12,7 +13,12 @@ from pydantic import SecretStr
 
 from agent.settings import Settings
 from server.app import create_app
-from server.channel.resume_tokens import InsecureSecret, InvalidResumeToken, ResumeTokens
+from server.channel.resume_tokens import (
+    InsecureSecret,
+    InvalidResumeToken,
+    ResumeTokens,
+    signing_secret,
+)
 
 
 def _metric(text: str, name: str, labels: str = "") -> float:
@@ -81,6 +87,21 @@ def test_production_refuses_the_default_secret(tmp_path) -> None:  # type: ignor
     create_app(
         Settings(data_dir=tmp_path, environment="production", secret_key=SecretStr("x" * 40))
     )
+
+
+def test_without_a_key_the_secret_is_random_private_and_kept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No TIDELINE_SECRET_KEY: nobody can forge tokens with a value printed in the source."""
+    first = signing_secret(Settings(data_dir=tmp_path))
+    assert first != b"dev-only-insecure-secret" and len(first) >= 48
+    secret_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    # A restart keeps it (a resume token issued before still verifies); another data dir differs.
+    assert signing_secret(Settings(data_dir=tmp_path)) == first
+    assert signing_secret(Settings(data_dir=tmp_path / "other")) != first
+    token = ResumeTokens(first).issue("conv-a")
+    with pytest.raises(InvalidResumeToken):
+        ResumeTokens(b"dev-only-insecure-secret").verify(token)
+    assert ResumeTokens(signing_secret(Settings(data_dir=tmp_path))).verify(token) == "conv-a"
 
 
 def test_resume_tokens_are_bound_to_a_conversation_and_a_secret() -> None:
