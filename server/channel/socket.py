@@ -135,7 +135,7 @@ class ChatConnection:
         service = self.channel.service
         try:
             owner = await asyncio.to_thread(service.owner, conversation_id)
-            missed, ticket = await asyncio.to_thread(
+            missed, ticket, _ = await asyncio.to_thread(
                 self._catch_up, conversation_id, self.last_sent_seq, owner
             )
         except Exception:
@@ -283,14 +283,15 @@ class ChatConnection:
         if self.conversation_id is None:
             self._bind(conversation_id)
         try:
-            missed, ticket = await asyncio.to_thread(
+            missed, ticket, latest = await asyncio.to_thread(
                 self._catch_up, conversation_id, frame.last_seq, owner
             )
         except BaseException:
             self._release_held()
             raise
         held, self.holding = self.holding, None
-        self.last_sent_seq = frame.last_seq
+        # A widget claiming more than was ever sent must not silence the messages still to come.
+        self.last_sent_seq = min(frame.last_seq, latest)
         self.streamed.clear()
         self.deliver(self._session_frame(conversation_id, resumed=True, owner=owner))
         for replayed in missed:
@@ -314,21 +315,23 @@ class ChatConnection:
 
     def _catch_up(
         self, conversation_id: str, last_seq: int, owner: str
-    ) -> tuple[list[Frame], dict[str, Any] | None]:
-        """The missed messages as frames (replies linked to the message they answer) and the
-        queue status when the conversation waits for a person."""
+    ) -> tuple[list[Frame], dict[str, Any] | None, int]:
+        """The missed messages as frames (replies linked to the message they answer), the
+        queue status when the conversation waits for a person, and the latest stored seq."""
         service = self.channel.service
         frames: list[Frame] = []
         asked: str | None = None
+        latest = 0
         # Read from the start so each replayed reply can name the message it answers.
         for message in service.messages_after(conversation_id, 0):
+            latest = max(latest, message.seq)
             if message.role == "customer":
                 asked = message.client_message_id
             if message.seq > last_seq:
                 reply_to = asked if message.role in ("bot", "system") else None
                 frames.append(message_frame(message, reply_to=reply_to))
         ticket = service.queue_status(conversation_id) if owner == "queued" else None
-        return frames, ticket
+        return frames, ticket, latest
 
 
 async def serve_chat_socket(websocket: WebSocket, channel: Channel) -> None:

@@ -286,9 +286,7 @@ async def claim(
     await _sync_bot(
         hub, runtime, conversation_id, lambda: runtime.bot.set_owner(conversation_id, "human")
     )
-    hub.publish(
-        conversation_id, {"type": "agent_joined", "agent": {"id": agent.id, "name": agent.name}}
-    )
+    hub.publish(conversation_id, {"type": "agent_joined", "agent": {"name": agent.name}})
     return claimed
 
 

@@ -143,6 +143,26 @@ def test_resume_replays_only_what_was_missed(chat_server: RunningServer) -> None
     asyncio.run(scenario())
 
 
+def test_a_last_seq_past_the_end_does_not_hide_later_messages(chat_server: RunningServer) -> None:
+    async def scenario() -> None:
+        client = await open_client(chat_server)
+        await client.say("a", "How do I reset my password?")
+        session = await client.until(lambda f: f["type"] == "session")
+        await client.until(bot_reply)
+        await client.close()
+
+        again = await open_client(chat_server)
+        await again.send({"type": "resume", "token": session["resume_token"], "last_seq": 999})
+        await again.until(lambda f: f["type"] == "session")
+        await again.say("b", "How long does delivery take?")
+        # The answer to the new question arrives (seq 4), not swallowed as already seen.
+        reply = await again.until(bot_reply, timeout=10)
+        assert reply["seq"] == 4 and reply["reply_to"] == "b"
+        await again.close()
+
+    asyncio.run(scenario())
+
+
 def test_a_token_for_another_conversation_is_refused_and_reveals_nothing(
     chat_server: RunningServer,
 ) -> None:

@@ -35,12 +35,15 @@ def test_two_concurrent_claims_have_exactly_one_winner(
             assert (await handoff_of(api, supervisor, conversation_id))["claimed_by"] == (
                 winner["claimed_by"]
             )
+            winner_token = first if winner["claimed_by"] == first_id else second
+            winner_name = (await api.get("/api/me", headers=bearer(winner_token))).json()["name"]
             # A later claim by anyone is refused the same way.
             late = await api.post(path, headers=bearer(first))
             assert late.status_code == 409
 
         joined = await client.until(lambda f: f["type"] == "agent_joined")
-        assert joined["agent"]["id"] == winner["claimed_by"]
+        # The customer learns who joined by name, never the agent's account id.
+        assert joined["agent"] == {"name": winner_name}
         assert not [f for f in await client.quiet(0.3) if f["type"] == "agent_joined"]
         await client.close()
 
