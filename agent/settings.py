@@ -86,6 +86,10 @@ class Settings(BaseSettings):
         "unset: every chat is anonymous.",
     )
 
+    api_docs: bool = Field(
+        default=False,
+        description="Serve the API schema at /openapi.json and its docs page at /docs.",
+    )
     console_live_scores: Literal["supervisors", "everyone"] = Field(
         default="supervisors",
         description="Who sees a customer's sentiment scores live in the console while they chat "

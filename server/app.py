@@ -66,6 +66,21 @@ async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIter
     )
 
 
+# The console shows customers' words to agents: it runs only its own script, cannot be framed,
+# and leaks no address through the Referer header.
+CONSOLE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
 def create_app(
     settings: Settings, *, runtime: Runtime | None = None, limits: ChannelLimits | None = None
 ) -> FastAPI:
@@ -137,7 +152,14 @@ def create_app(
             )
             yield
 
-    app = FastAPI(title="Tideline", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # The API's schema and its docs page describe every call to whoever asks: off unless wanted.
+    app = FastAPI(
+        title="Tideline",
+        lifespan=lifespan,
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
+    )
     app.include_router(agent_api_router)
 
     @app.websocket("/ws/chat")
@@ -151,7 +173,7 @@ def create_app(
     @app.get("/console", include_in_schema=False)
     async def console_page() -> FileResponse:
         return FileResponse(
-            STATIC / "console.html", media_type="text/html", headers={"Cache-Control": "no-store"}
+            STATIC / "console.html", media_type="text/html", headers=CONSOLE_HEADERS
         )
 
     @app.get("/console.js", include_in_schema=False)

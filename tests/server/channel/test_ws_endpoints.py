@@ -9,6 +9,7 @@ import stat
 import httpx
 import pytest
 from channel_support import RunningServer, bot_reply, open_client
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from agent.settings import Settings
@@ -31,6 +32,21 @@ def test_health_and_readiness(chat_server: RunningServer) -> None:
     ready = httpx.get(f"{chat_server.url}/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"records": True, "knowledge_base": True, "events": True}
+
+
+def test_the_api_schema_is_private_and_the_console_cannot_be_framed(
+    chat_server: RunningServer, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    assert httpx.get(f"{chat_server.url}/openapi.json").status_code == 404
+    assert httpx.get(f"{chat_server.url}/docs").status_code == 404
+    page = httpx.get(f"{chat_server.url}/console")
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["x-frame-options"] == "DENY"
+    # A team that wants the schema turns it on.
+    with TestClient(create_app(Settings(data_dir=tmp_path, api_docs=True))) as client:
+        assert "/api/handoffs" in client.get("/openapi.json").json()["paths"]
 
 
 def test_metrics_count_turns_escalations_sockets_and_errors(chat_server: RunningServer) -> None:
