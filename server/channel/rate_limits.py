@@ -110,7 +110,16 @@ class AddressSockets:
         self.open[address] -= 1
         if self.open[address] <= 0:
             del self.open[address]
-            self.messages.pop(address, None)
+        # An address keeps what it spent after its last socket closes (reconnecting must not
+        # reset the allowance); a bucket is forgotten only once it has refilled completely.
+        self._forget_refilled()
+
+    def _forget_refilled(self) -> None:
+        for address in [a for a in self.messages if a not in self.open]:
+            bucket = self.messages[address]
+            refilled = bucket.tokens + (bucket.clock() - bucket.updated) * bucket.rate
+            if refilled >= bucket.capacity:
+                del self.messages[address]
 
     async def take_message(self, address: str) -> float | None:
         bucket = self.message_bucket(address)

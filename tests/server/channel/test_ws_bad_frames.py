@@ -128,3 +128,24 @@ def test_messages_from_one_address_share_an_allowance(make_server) -> None:  # t
             await client.close()
 
     asyncio.run(scenario())
+
+
+def test_reconnecting_does_not_reset_an_address_allowance(make_server) -> None:  # type: ignore[no-untyped-def]
+    # Closing every socket and opening a new one must not hand the address a fresh allowance.
+    server = make_server(limits=ChannelLimits(address_messages_burst=3, address_messages_per_s=0.2))
+
+    async def scenario() -> None:
+        codes: list[str] = []
+        for n in range(3):
+            client = await open_client(server)
+            await client.say(f"r{n}", "How long does delivery take?")
+            frame = await client.until(lambda f: f["type"] == "error" or bot_reply(f))
+            codes.append(frame.get("code", "answered"))
+            await client.close()
+        again = await open_client(server)
+        await again.say("r3", "And how do I reset my password?")
+        refusal = await again.until(lambda f: f["type"] == "error")
+        assert (refusal["code"], refusal["ref"]) == ("rate_limited", "r3"), codes
+        await again.close()
+
+    asyncio.run(scenario())
