@@ -182,12 +182,17 @@ class ChatConnection:
             await self.outbox.close()
 
     async def _handle(self, text: str) -> None:
+        # Every frame spends the allowance, unreadable ones too: a flood of junk is still a flood.
+        allowed = self.frames.take()
         try:
             frame = parse_client_frame(text)
         except FrameError as exc:
-            self.error(exc.code, str(exc), ref=exc.ref)
+            if allowed:
+                self.error(exc.code, str(exc), ref=exc.ref)
+            else:
+                self._rate_limited(self.frames.retry_after(), exc.ref)
             return
-        if not self.frames.take():
+        if not allowed:
             self._rate_limited(self.frames.retry_after(), getattr(frame, "client_message_id", None))
             return
         if isinstance(frame, ClientMessage):

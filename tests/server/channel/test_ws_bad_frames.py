@@ -149,3 +149,18 @@ def test_reconnecting_does_not_reset_an_address_allowance(make_server) -> None: 
         await again.close()
 
     asyncio.run(scenario())
+
+
+def test_unreadable_frames_count_toward_the_frame_limit(make_server) -> None:  # type: ignore[no-untyped-def]
+    server = make_server(limits=ChannelLimits(frames_burst=5, frames_per_s=0.5))
+
+    async def scenario() -> None:
+        client = await open_client(server)
+        for _ in range(8):
+            await client.send("this is not json")
+        await client.quiet(0.5)
+        codes = [f["code"] for f in client.received if f["type"] == "error"]
+        assert codes == ["invalid_json"] * 5 + ["rate_limited"] * 3
+        await client.close()
+
+    asyncio.run(scenario())
