@@ -67,6 +67,15 @@ def parse_client_frame(raw: str) -> ClientFrame:
         raise FrameError(
             "invalid_json", "The server could not read that frame (not JSON)."
         ) from None
+    except RecursionError:
+        raise FrameError(
+            "invalid_json", "The server could not read that frame (nested too deeply)."
+        ) from None
+    if not _all_text_is_unicode(data):
+        # JSON escapes can spell half a UTF-16 pair ("\ud800"), which no database can store.
+        raise FrameError(
+            "invalid_text", "The frame holds text that is not valid Unicode (a lone surrogate)."
+        )
     if not isinstance(data, dict):
         raise FrameError("invalid_frame", "A frame must be a JSON object with a 'type'.")
     kind = data.get("type")
@@ -86,6 +95,25 @@ def parse_client_frame(raw: str) -> ClientFrame:
             raise FrameError("invalid_field", "'active' must be true or false.")
         return ClientTyping(active=active)
     return _resume(data)
+
+
+def _all_text_is_unicode(data: Any) -> bool:
+    """True when every key and string in ``data`` can be written as UTF-8 (walked without
+    recursion: the frame's depth is the client's to choose)."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return True
 
 
 def _message(data: dict[str, Any]) -> ClientMessage:

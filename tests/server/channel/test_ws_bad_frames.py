@@ -164,3 +164,25 @@ def test_unreadable_frames_count_toward_the_frame_limit(make_server) -> None:  #
         await client.close()
 
     asyncio.run(scenario())
+
+
+def test_lone_surrogates_and_deep_nesting_get_an_error_and_store_nothing(
+    chat_server: RunningServer,
+) -> None:
+    async def scenario() -> None:
+        client = await open_client(chat_server)
+        await client.send('{"type": "message", "id": "\\ud800", "text": "hello"}')
+        await client.send('{"type": "message", "id": "s1", "text": "refund \\udfff please"}')
+        await client.send('{"type": "resume", "token": "\\ud800", "last_seq": 0}')
+        await client.send("[" * 5000 + "]" * 5000)
+        await client.quiet(0.5)
+        errors = [f["code"] for f in client.received if f["type"] == "error"]
+        assert errors == ["invalid_text", "invalid_text", "invalid_text", "invalid_json"]
+        # Nothing was stored: no session was opened for the refused frames.
+        assert not [f for f in client.received if f["type"] == "session"]
+        # The socket stays open and serves the next good message.
+        await client.say("ok1", "How long does delivery take?")
+        assert (await client.until(bot_reply))["reply_to"] == "ok1"
+        await client.close()
+
+    asyncio.run(scenario())
