@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from agent.policy.config import parse_yaml_model
 
 DEFAULT_OUTREACH_POLICY_PATH = Path(__file__).with_name("default_outreach_policy.yaml")
 
@@ -87,23 +88,8 @@ class OutreachPolicy(_Strict):
 
 
 def parse_outreach_policy(text: str, *, source: str) -> OutreachPolicy:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise OutreachPolicyError(f"{source}: not valid YAML{where}") from None
-    if not isinstance(data, dict):
-        raise OutreachPolicyError(
-            f"{source}: expected a mapping with 'version', 'name' and 'rules'"
-        )
-    try:
-        return OutreachPolicy.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        raise OutreachPolicyError(f"{source}: {field + ': ' if field else ''}{message}") from None
+    """Parse and validate outreach policy YAML; ``source`` names the file in error messages."""
+    return parse_yaml_model(text, OutreachPolicy, source=source, error=OutreachPolicyError)
 
 
 def read_outreach_policy(path: Path | None = None) -> OutreachPolicy:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import (
@@ -18,6 +18,8 @@ from pydantic import (
 
 from agent.policy.decision import Severity, severity_rank
 from agent.sentiment.reading import KNOWN_SIGNALS
+
+M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.yaml")
 
@@ -261,21 +263,30 @@ class PolicyConfig(_Section):
 
 def parse_policy(text: str, *, source: str) -> PolicyConfig:
     """Parse and validate policy YAML; ``source`` names the file in error messages."""
+    return parse_yaml_model(text, PolicyConfig, source=source, error=PolicyError)
+
+
+def parse_yaml_model(text: str, model: type[M], *, source: str, error: type[ValueError]) -> M:
+    """Parse YAML into ``model``; any problem raises ``error`` naming the file and the field.
+
+    The escalation policy and the outreach policy are both read this way, so a support lead gets
+    the same kind of message from either file.
+    """
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "parse error"
-        raise PolicyError(f"{source}: not valid YAML{where}: {problem}") from None
+        raise error(f"{source}: not valid YAML{where}: {problem}") from None
     if data is None:
-        raise PolicyError(f"{source}: the file is empty; it needs at least 'version' and 'name'")
+        raise error(f"{source}: the file is empty; it needs at least 'version' and 'name'")
     if not isinstance(data, dict):
-        raise PolicyError(f"{source}: expected a mapping of settings, got {type(data).__name__}")
+        raise error(f"{source}: expected a mapping of settings, got {type(data).__name__}")
     try:
-        return PolicyConfig.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError(f"{source}: {_describe(exc)}") from None
+        raise error(f"{source}: {_describe(exc, model)}") from None
 
 
 def read_policy_config(path: Path | None = None) -> PolicyConfig:
@@ -291,13 +302,13 @@ def read_policy_config(path: Path | None = None) -> PolicyConfig:
     return parse_policy(text, source=source)
 
 
-def _describe(exc: ValidationError) -> str:
+def _describe(exc: ValidationError, model: type[BaseModel]) -> str:
     """The first problem as 'dotted.field: what is wrong' (and a count of the others)."""
     errors = exc.errors(include_url=False)
     first = errors[0]
     # Pydantic marks a bad mapping key with a "[key]" step; the key itself already names it.
     loc = [str(part) for part in first["loc"] if part != "[key]"]
-    message = _message(first, loc)
+    message = _message(first, loc, model)
     field = ".".join(loc)
     # A model-level validator reports without a location and names the field itself.
     text = f"{field}: {message}" if field else message
@@ -305,11 +316,11 @@ def _describe(exc: ValidationError) -> str:
     return text + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
 
 
-def _message(error: Any, loc: list[str]) -> str:
+def _message(error: Any, loc: list[str], model: type[BaseModel]) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], model)
         hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
         return f"unknown key{hint}"
     if kind == "missing":
@@ -329,18 +340,17 @@ def _message(error: Any, loc: list[str]) -> str:
     return str(error["msg"])
 
 
-def _allowed_keys(loc: list[str]) -> list[str]:
+def _allowed_keys(loc: list[str], model: type[BaseModel]) -> list[str]:
     """The keys the section at ``loc`` accepts, to suggest the right spelling of an unknown one."""
-    model: type[BaseModel] = PolicyConfig
     index = 0
     while index < len(loc):
         field = model.model_fields.get(loc[index])
         if field is None:
             return []
         annotation = field.annotation
-        if get_origin(annotation) is dict:
-            annotation = get_args(annotation)[1]
-            index += 1  # the next part is a key of the mapping, not a field
+        if get_origin(annotation) in (dict, list):
+            annotation = get_args(annotation)[-1]
+            index += 1  # the next part is a key or an index, not a field
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return []
         model = annotation
