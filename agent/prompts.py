@@ -26,7 +26,10 @@ Passages:
 PASSAGE_TEMPLATE = "[{number}] {title}{section}\n{text}"
 
 NOTES_TEMPLATE = """
-A human colleague already handled part of this conversation. Do not repeat what they settled:
+A human colleague already handled part of this conversation. Their note below is internal
+context for you, written for colleagues: never quote it, copy its wording, or mention ticket
+numbers, notes or internal details from it to the customer. Use it only to avoid repeating what
+was settled:
 {notes}
 """
 

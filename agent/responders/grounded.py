@@ -101,7 +101,8 @@ TENTATIVE_LEAD = (
     "I'm not certain this covers your question, but this is the closest our help centre has:"
 )
 NEXT_STEP = "If this doesn't sort it out, I can bring in a person from our support team."
-SETTLED_PREFIX = "A colleague from our team already took care of this: "
+# Said instead of the hand-back note: the note is the agents' internal context, never quoted.
+SETTLED_LEAD = "Picking up from where our support team left off:"
 
 
 @lru_cache(maxsize=65536)
@@ -220,8 +221,9 @@ class GroundedResponder:
     """Answers with the sentences and steps of the top passages that best match the question.
 
     Nothing is generated: every sentence of the answer except the tone's opening line, the
-    closing offer and the note of what a colleague settled is copied from a cited passage
-    (a table row is read out with its column names).
+    closing offer and the line saying a colleague worked on it is copied from a cited passage
+    (a table row is read out with its column names). The hand-back note itself only steers which
+    passages are left out: it is written for the bot, never for the customer.
     """
 
     name = "grounded"
@@ -286,7 +288,7 @@ class GroundedResponder:
         if request.acknowledgement:
             lines.append(request.acknowledgement)
         if settled:
-            lines.append(SETTLED_PREFIX + settled.rstrip(".") + ".")
+            lines.append(SETTLED_LEAD)
         if retrieval.tentative:
             lines.append(TENTATIVE_LEAD)
         lines.append(_join(body))
@@ -455,7 +457,8 @@ def _near_duplicate(a: _Unit, b: _Unit) -> bool:
 
 
 def _settled_note(notes: list[str], question: frozenset[str]) -> tuple[str | None, frozenset[str]]:
-    """What a human already settled, when it bears on this question (else nothing)."""
+    """What a human already settled, when it bears on this question (else nothing); used to
+    leave out what would repeat it, never to be quoted."""
     for note in reversed(notes):
         settled = note.rsplit(":", 1)[-1].strip()
         terms = content_terms(settled)

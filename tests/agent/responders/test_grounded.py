@@ -119,15 +119,25 @@ def test_neutral_tone_is_concise_and_frustrated_gets_a_next_step() -> None:
     assert frustrated.text.rstrip().endswith("I can bring in a person from our support team.")
 
 
-def test_what_a_human_settled_is_acknowledged_not_repeated() -> None:
+def test_what_a_human_settled_is_not_repeated() -> None:
     question = "Any news on my refund?"
     after_handback = ask(question, REFUND_TIMING, notes=["A human agent handled: refund issued"])
     before = ask(question, REFUND_TIMING)
 
     assert "Refunds are issued to the original payment method" in before.text
     assert "Refunds are issued to the original payment method" not in after_handback.text
-    assert "already took care of this: refund issued." in after_handback.text
     assert "5 to 10 business days" in after_handback.text
+    assert "support team left off" in after_handback.text
+
+
+def test_the_hand_back_note_is_never_quoted_to_the_customer() -> None:
+    note = "Refund of the duplicate charge issued by hand; ticket ZX-4471, card ending 0042."
+    reply = ask("Any news on my refund?", REFUND_TIMING, notes=[note])
+
+    # The note is the agents' internal context: none of its wording reaches the customer.
+    for private in ("ZX-4471", "0042", "by hand", "duplicate charge", "ticket"):
+        assert private not in reply.text, reply.text
+    assert "5 to 10 business days" in reply.text
 
 
 def test_an_unrelated_note_is_not_brought_up() -> None:
