@@ -20,6 +20,9 @@ from server.deps import ChannelDep, DeskDep, RuntimeDep
 from server.desk.api import router as agent_api_router
 from server.desk.auth import console_session_tokens
 from server.desk.feed import DeskFeed
+from server.desk.history_api import router as history_router
+from server.desk.queue_positions import QueuePositions
+from server.desk.replies_api import router as replies_router
 from server.desk.socket import Desk, serve_agent_socket
 from server.events.bus import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
@@ -115,6 +118,8 @@ def create_app(
                 wait_raise_s=settings.handoff_wait_raise_s,
             )
             hub.handoff_listeners.append(feed.announce)
+            positions = QueuePositions(opened.conversations, hub)
+            feed.queue_listeners.append(positions.on_queue_event)
 
             def dispatch(topic: str, frame: Frame) -> None:
                 if not hub.on_event(topic, frame):
@@ -128,6 +133,7 @@ def create_app(
             stack.push_async_callback(hub.close)
             feed.start()
             stack.push_async_callback(feed.close)
+            stack.push_async_callback(positions.close)
             app.state.runtime = opened
             app.state.console_sessions = sessions
             app.state.desk = Desk(
@@ -161,6 +167,8 @@ def create_app(
         openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.include_router(agent_api_router)
+    app.include_router(history_router)
+    app.include_router(replies_router)
 
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket, channel: ChannelDep) -> None:

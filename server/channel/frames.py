@@ -11,7 +11,8 @@ from server.records.models import Message
 MAX_FRAME_BYTES = 64 * 1024  # 8,000 characters of text fit with room for JSON escapes
 MAX_CLIENT_ID_CHARS = 128
 MAX_CUSTOMER_ID_CHARS = 255
-CLIENT_FRAME_TYPES = ("message", "typing", "resume")
+CLIENT_FRAME_TYPES = ("message", "typing", "resume", "feedback")
+FEEDBACK_RATINGS = ("up", "down")
 
 
 class FrameError(ValueError):
@@ -50,7 +51,15 @@ class ClientResume:
     conversation_id: str | None
 
 
-ClientFrame = ClientMessage | ClientTyping | ClientResume
+@dataclass(frozen=True)
+class ClientFeedback:
+    """The customer's thumbs up or down on one of the bot's answers."""
+
+    seq: int
+    rating: str  # up | down
+
+
+ClientFrame = ClientMessage | ClientTyping | ClientResume | ClientFeedback
 
 
 def parse_client_frame(raw: str) -> ClientFrame:
@@ -94,7 +103,20 @@ def parse_client_frame(raw: str) -> ClientFrame:
         if not isinstance(active, bool):
             raise FrameError("invalid_field", "'active' must be true or false.")
         return ClientTyping(active=active)
+    if kind == "feedback":
+        return _feedback(data)
     return _resume(data)
+
+
+def _feedback(data: dict[str, Any]) -> ClientFeedback:
+    seq, rating = data.get("seq"), data.get("rating")
+    if seq is None or rating is None:
+        raise FrameError("missing_field", "Feedback needs the answer's 'seq' and a 'rating'.")
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+        raise FrameError("invalid_field", "'seq' must be the answer's seq, a whole number from 1.")
+    if rating not in FEEDBACK_RATINGS:
+        raise FrameError("invalid_field", '\'rating\' must be "up" or "down".')
+    return ClientFeedback(seq=seq, rating=str(rating))
 
 
 def _all_text_is_unicode(data: Any) -> bool:

@@ -17,7 +17,9 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from agent.messages import InvalidMessage, clean_customer_message
+from server.channel.feedback import take_feedback
 from server.channel.frames import (
+    ClientFeedback,
     ClientMessage,
     ClientResume,
     ClientTyping,
@@ -199,6 +201,11 @@ class ChatConnection:
             await self._message(frame)
         elif isinstance(frame, ClientResume):
             await self._resume(frame)
+        elif isinstance(frame, ClientFeedback):
+            channel = self.channel
+            await take_feedback(
+                channel.service, channel.hub, self.conversation_id, frame, self.deliver
+            )
         elif isinstance(frame, ClientTyping) and self.conversation_id is not None:
             # The agent's console shows it; the bot does not care.
             self.channel.hub.publish(

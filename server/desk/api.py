@@ -18,6 +18,7 @@ from server.channel.frames import message_frame
 from server.deps import CurrentAgent, CurrentSupervisor, RuntimeDep, SessionsDep
 from server.desk.auth import CONSOLE_COOKIE, DeskAgent, check_token
 from server.desk.feed import DeskFeed
+from server.desk.package_extras import enrich_package
 from server.desk.views import (
     desk_queue,
     handoff_package,
@@ -77,17 +78,20 @@ class LabelIn(BaseModel):
 
 
 def _readings_since(session: Session, handoff: Handoff) -> list[dict[str, Any]]:
-    """The customer's readings after the handoff: how the human stretch is going."""
+    """The customer's readings after the handoff: how the human stretch is going.
+
+    Counted by turn, not by time: the handoff turn's own reading is stored just after the
+    package, and is already the last point of ``sentiment_series``.
+    """
     rows = session.exec(
         select(SentimentReadingRecord)
-        .where(
-            SentimentReadingRecord.conversation_id == handoff.conversation_id,
-            col(SentimentReadingRecord.created_at) > handoff.created_at,
-        )
+        .where(SentimentReadingRecord.conversation_id == handoff.conversation_id)
         .order_by(col(SentimentReadingRecord.id))
     ).all()
+    before = len(handoff.sentiment_series)
     return [
         {
+            "turn": turn,
             "score": r.score,
             "label": r.label,
             "frustration": r.frustration,
@@ -95,7 +99,7 @@ def _readings_since(session: Session, handoff: Handoff) -> list[dict[str, Any]]:
             "signals": list(r.signals),
             "at": r.created_at,
         }
-        for r in rows
+        for turn, r in enumerate(rows[before:], before + 1)
     ]
 
 
@@ -258,7 +262,7 @@ async def read_handoff(handoff_id: str, agent: CurrentAgent, runtime: RuntimeDep
         live = agent.sees_live_scores(runtime.settings.console_live_scores)
         package["live_scores"] = live
         package["live_readings"] = _readings_since(session, handoff) if live else []
-        return package
+        return enrich_package(session, package)
 
     return await _in_session(runtime, read)
 
@@ -317,7 +321,9 @@ async def send_message(
             author_agent_id=agent.id,
             now=runtime.conversations.clock(),
         )
-        return handoff.conversation_id, message_frame(message), message_view(message)
+        # The customer sees who wrote it (the display name, never the account id).
+        frame = {**message_frame(message), "agent_name": agent.name}
+        return handoff.conversation_id, frame, message_view(message)
 
     conversation_id, frame, view = await _in_session(runtime, _translate(write))
     _hub(connection).publish(conversation_id, frame)

@@ -54,6 +54,8 @@ class DeskFeed:
         self.clock = clock
         self.wait_raise_s = wait_raise_s
         self.consoles: set[Console] = set()
+        # Told of every queue change this process announces (e.g. to push customers' places).
+        self.queue_listeners: list[Callable[[str], None]] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -81,6 +83,8 @@ class DeskFeed:
 
     def announce_item(self, event: str, item: dict[str, Any]) -> None:
         self.bus.publish(DESK_TOPIC, handoff_event(event, item))
+        for listener in self.queue_listeners:
+            listener(event)
 
     def announce(self, handoff_id: str, event: str) -> None:
         """Read the handoff's queue row off the event loop, then announce it."""

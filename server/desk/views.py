@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from agent.policy.config import PolicyConfig
 from server.desk.auth import DeskAgent
+from server.desk.queue_rows import row_context
 from server.records.handoffs import desk_handoffs
 from server.records.models import Handoff, Message
 
@@ -26,6 +27,7 @@ def queue_item(handoff: Handoff, *, now: float) -> dict[str, Any]:
         "claimed_by": handoff.claimed_by,
         "priority_raises": handoff.priority_raises,
         "summary": handoff.summary,
+        **row_context(handoff),
     }
 
 

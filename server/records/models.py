@@ -218,13 +218,60 @@ class OwnershipChange(SQLModel, table=True):
     at: float
 
 
+class MessageFeedback(SQLModel, table=True):
+    """The customer's thumbs up or down on one bot answer; a second click replaces the first."""
+
+    __tablename__ = "message_feedback"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq", name="uq_message_feedback_conversation_seq"),
+        Index("ix_message_feedback_created", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(foreign_key="conversations.id", max_length=36)
+    message_id: int = Field(foreign_key="messages.id")
+    seq: int
+    rating: str = Field(max_length=8)  # up | down
+    created_at: float
+    updated_at: float
+
+
+class SavedReply(SQLModel, table=True):
+    """A reply agents insert with a shortcut (``/refund``); supervisors manage the list."""
+
+    __tablename__ = "saved_replies"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    shortcut: str = Field(max_length=40, unique=True)
+    title: str = Field(max_length=200)
+    text: str = Field(sa_type=Text)
+    created_by: str | None = Field(default=None, foreign_key="agents.id", max_length=36)
+    created_at: float
+
+
+class ConversationNote(SQLModel, table=True):
+    """An agent's internal note on a conversation: for colleagues, never sent to the customer."""
+
+    __tablename__ = "conversation_notes"
+    __table_args__ = (Index("ix_conversation_notes_conversation", "conversation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(foreign_key="conversations.id", max_length=36)
+    author_agent_id: str | None = Field(default=None, foreign_key="agents.id", max_length=36)
+    text: str = Field(sa_type=Text)
+    created_at: float
+
+
 __all__ = [
     "Agent",
     "Conversation",
+    "ConversationNote",
     "Customer",
     "DecisionRecord",
     "Handoff",
     "Message",
+    "MessageFeedback",
     "OwnershipChange",
+    "SavedReply",
     "SentimentReadingRecord",
 ]

@@ -74,6 +74,12 @@ def no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TIDELINE_DATABASE_URL", raising=False)
 
 
+def create_legacy_tables(engine: Engine) -> None:
+    """What ``create_all`` made before migrations existed: the baseline's tables, no later ones."""
+    tables = [SQLModel.metadata.tables[name] for name in sorted(migrations.LEGACY_TABLES)]
+    SQLModel.metadata.create_all(engine, tables=tables)
+
+
 def schema_differences(engine: Engine, metadata: sa.MetaData = SQLModel.metadata) -> list[Any]:
     with engine.connect() as conn:
         return list(compare_metadata(MigrationContext.configure(conn), metadata))
@@ -145,7 +151,7 @@ def test_the_one_waiting_handoff_rule_holds_on_a_migrated_database(
 def test_a_database_made_before_migrations_keeps_its_rows(
     empty_engine: Engine, made_by: str, make_package: Callable[..., HandoffPackage]
 ) -> None:
-    SQLModel.metadata.create_all(empty_engine)
+    create_legacy_tables(empty_engine)
     with Session(empty_engine) as session:
         conversation_id = store.create_conversation(session=session, customer_id="cust-7").id
         store.append_message(
@@ -246,7 +252,7 @@ def test_db_upgrade_says_when_it_adopted_an_old_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'tideline.db'}")
-    SQLModel.metadata.create_all(engine)
+    create_legacy_tables(engine)
     engine.dispose()
     status, out, _ = run_cli(capsys, "db", "upgrade", "--data-dir", str(tmp_path))
     assert status == 0
