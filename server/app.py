@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from pathlib import Path
 
-from fastapi import FastAPI, WebSocket
+from fastapi import FastAPI, HTTPException, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
@@ -68,6 +68,9 @@ async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIter
         messages_per_s=limits.address_messages_per_s,
     )
 
+
+# The console's scripts beside console.js (one conversation, the chart, history and figures).
+CONSOLE_PARTS = frozenset({"detail", "chart", "views"})
 
 # The console shows customers' words to agents: it runs only its own script, cannot be framed,
 # and leaks no address through the Referer header.
@@ -187,6 +190,12 @@ def create_app(
     @app.get("/console.js", include_in_schema=False)
     async def console_script() -> FileResponse:
         return FileResponse(STATIC / "console.js", media_type="application/javascript")
+
+    @app.get("/console-{part}.js", include_in_schema=False)
+    async def console_part(part: str) -> FileResponse:
+        if part not in CONSOLE_PARTS:
+            raise HTTPException(status_code=404)
+        return FileResponse(STATIC / f"console-{part}.js", media_type="application/javascript")
 
     @app.get("/", include_in_schema=False)
     async def demo_page() -> FileResponse:

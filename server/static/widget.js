@@ -70,7 +70,7 @@
     ".rate{display:flex;gap:6px;margin-top:6px}",
     ".rate button{background:#fff;border:1px solid #c3c8d0;border-radius:14px;padding:2px 10px;font:inherit;font-size:13px;cursor:pointer;color:#1d2330}",
     ".rate button[aria-pressed=true]{background:#1f5fbf;border-color:#1f5fbf;color:#fff}",
-    ".greeting{align-self:flex-start;max-width:90%}",
+    ".greeting{align-self:flex-start;max-width:90%;background:#f0f2f5}",
     ".suggest{display:flex;flex-wrap:wrap;gap:6px}",
     ".suggest button{background:#fff;border:1px solid #1f5fbf;color:#1a4f9e;border-radius:16px;padding:5px 12px;font:inherit;font-size:13.5px;cursor:pointer;text-align:left}",
     ".error{align-self:center;color:#7a1d1d;font-size:13px}",
@@ -408,7 +408,7 @@
   function greet() {
     if (state.transcript.length || state.pending.length) return;
     var hello = document.createElement("div");
-    hello.className = "msg bot greeting";
+    hello.className = "msg greeting";
     var text = document.createElement("div");
     text.className = "text";
     text.textContent = greeting;

@@ -27,7 +27,7 @@ def test_chat_shows_streamed_text_and_citations(  # type: ignore[no-untyped-def]
     sync_api.expect(page.get_by_role("status")).to_contain_text("Connected", timeout=10_000)
     _ask(page, "How do I reset my password?")
 
-    sync_api.expect(log.locator(".msg.customer")).to_have_text("How do I reset my password?")
+    sync_api.expect(log.locator(".msg.customer .text")).to_have_text("How do I reset my password?")
     sync_api.expect(page.get_by_text("Assistant is typing…")).to_be_visible(timeout=10_000)
     draft = log.locator(".msg.bot .text")
     # Partway through the stream the reply is visible but not finished.
@@ -84,7 +84,7 @@ def test_lost_connection_resumes_the_conversation(
         first, second = bot_messages.nth(0).inner_text(), bot_messages.nth(1).inner_text()
         assert "deliver" in first.lower() and "address" in second.lower()
         # No gap and no duplicate: two questions, two answers, in order.
-        customer = log.locator(".msg.customer")
+        customer = log.locator(".msg.customer .text")
         assert customer.all_inner_texts() == [
             "How long does delivery take?",
             "Can I change my delivery address?",

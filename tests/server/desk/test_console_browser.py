@@ -63,13 +63,21 @@ def test_a_frustrated_customer_reaches_an_agent_and_back_to_the_bot(  # type: ig
         )
 
         # The handoff arrives in the open console by itself.
-        row = waiting.get_by_role("button").filter(has_text="How do I change my delivery address?")
+        # The row shows who, the latest thing they said (not the first) and the rule in words.
+        row = waiting.get_by_role("button").filter(has_text="wasted two hours")
         sync_api.expect(row).to_be_visible(timeout=10_000)
-        sync_api.expect(row).to_contain_text("frustration")
+        sync_api.expect(row).to_contain_text("Anonymous customer")
+        sync_api.expect(row).to_contain_text("frustrated", ignore_case=True)
+        sync_api.expect(row).not_to_contain_text("How do I change my delivery address?")
         row.click()
-        sync_api.expect(console.locator("#rationale")).to_contain_text(
-            "frustration = 0.", timeout=10_000
-        )
+        # The rationale is written for a person: what they said, which limit, the mood, severity.
+        why = console.locator("#rationale")
+        sync_api.expect(why).to_contain_text("wasted two hours", timeout=10_000)
+        sync_api.expect(why).to_contain_text("the limit 0.")
+        sync_api.expect(why).to_contain_text("Mood went from")
+        badge = console.locator("#severity-badge").inner_text().lower()
+        sync_api.expect(why).to_contain_text(f"Severity now {badge}")
+        sync_api.expect(why).not_to_contain_text("signal =")
         # The chart: both series, the policy's frustration line, and the turn where it fired.
         chart = console.get_by_role(
             "img", name="Score and frustration over the customer's messages"
@@ -96,8 +104,8 @@ def test_a_frustrated_customer_reaches_an_agent_and_back_to_the_bot(  # type: ig
         )
         # The customer answers the person, and the console shows it live.
         _ask(customer, "Thank you Dana, that's great")
-        sync_api.expect(transcript.locator(".msg.customer").last).to_have_text(
-            "CustomerThank you Dana, that's great", timeout=10_000
+        sync_api.expect(transcript.locator(".msg.customer .body").last).to_have_text(
+            "Thank you Dana, that's great", timeout=10_000
         )
         if screenshots:
             console.screenshot(path=str(screenshots / "console.png"), full_page=True)
