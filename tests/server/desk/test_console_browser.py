@@ -95,7 +95,11 @@ def test_a_frustrated_customer_reaches_an_agent_and_back_to_the_bot(  # type: ig
         )
         reply = console.get_by_label("Reply to the customer")
         reply.fill("I'm Dana from support. I have changed the delivery address for you.")
-        sync_api.expect(customer.get_by_text("The support agent is typing…")).to_be_visible(
+        # The customer sees who is typing, by the display name that joined.
+        joined = log.locator(".marker").filter(has_text="joined the conversation")
+        sync_api.expect(joined).to_have_count(1, timeout=10_000)
+        agent_name = joined.inner_text().removesuffix(" joined the conversation")
+        sync_api.expect(customer.get_by_text(f"{agent_name} is typing…")).to_be_visible(
             timeout=10_000
         )
         reply.press("Enter")
@@ -110,11 +114,21 @@ def test_a_frustrated_customer_reaches_an_agent_and_back_to_the_bot(  # type: ig
         if screenshots:
             console.screenshot(path=str(screenshots / "console.png"), full_page=True)
 
-        console.get_by_label("What was settled").fill("Delivery address changed by hand.")
+        # The hand-back note is internal context: the field says so, and the customer never
+        # reads it, not even when asking about the same thing.
+        note = console.get_by_label("Note for the bot")
+        sync_api.expect(note).to_have_attribute("aria-describedby", "note-help")
+        sync_api.expect(console.locator("#note-help")).to_contain_text("customer never sees it")
+        note.fill("Delivery address changed by hand to Elm Street 4; ticket ZX-4471.")
         console.get_by_role("button", name="Hand back to the bot").click()
         sync_api.expect(customer.get_by_role("status")).to_contain_text(
             "assistant again", timeout=10_000
         )
+        sync_api.expect(log.locator(".marker").last).to_contain_text("left the conversation")
+        _ask(customer, "Is my delivery address changed now?")
+        sync_api.expect(log.locator(".msg.bot")).to_have_count(3, timeout=15_000)
+        sync_api.expect(log).not_to_contain_text("ZX-4471")
+        sync_api.expect(log).not_to_contain_text("Elm Street")
         console.get_by_role("button", name="Warranted", exact=True).click()
         sync_api.expect(
             console.get_by_role("button", name="Warranted", exact=True)
@@ -122,7 +136,7 @@ def test_a_frustrated_customer_reaches_an_agent_and_back_to_the_bot(  # type: ig
 
         # The bot answers the next question itself.
         _ask(customer, "How do I reset my password?")
-        sync_api.expect(log.locator(".msg.bot")).to_have_count(3, timeout=15_000)
+        sync_api.expect(log.locator(".msg.bot")).to_have_count(4, timeout=15_000)
         sync_api.expect(log.locator(".msg.bot").last).to_contain_text("password")
         if screenshots:
             customer.screenshot(path=str(screenshots / "widget-after-agent.png"))
