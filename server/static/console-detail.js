@@ -192,7 +192,7 @@
 
   // --- internal notes: for colleagues, never sent to the customer
   function notesCard() {
-    var input = el("textarea", { id: "internal-note", "aria-label": "Internal note", placeholder: "Visible to agents only" });
+    var input = el("textarea", { id: "internal-note", "aria-label": "Write an internal note", placeholder: "Visible to agents only" });
     return el("section", { class: "card notes", "aria-labelledby": "notes-title" }, [
       el("h3", { id: "notes-title", text: "Internal notes (agents only)" }),
       el("ul", { id: "notes-list", "aria-label": "Internal notes" }),
