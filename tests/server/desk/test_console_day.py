@@ -33,10 +33,15 @@ def _sign_in(page, server: RunningServer, token: str) -> None:  # type: ignore[n
     sync_api.expect(page.locator("#conn")).to_have_text("Live", timeout=10_000)
 
 
-def _queued(browser, server: RunningServer, text: str):  # type: ignore[no-untyped-def]
+def _queued(browser, server: RunningServer, text: str, first: str | None = None):  # type: ignore[no-untyped-def]
     page = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
     page.goto(server.url + "/")
     sync_api.expect(page.get_by_role("status")).to_contain_text("Connected", timeout=10_000)
+    if first:  # a question the bot answers before the customer asks for a person
+        _ask(page, first)
+        sync_api.expect(page.locator("[data-tideline] >> .msg.bot")).to_have_count(
+            1, timeout=15_000
+        )
     _ask(page, text)
     sync_api.expect(page.get_by_role("status")).to_contain_text(
         "Waiting for a person", timeout=15_000
@@ -133,7 +138,9 @@ def test_notes_saved_replies_ratings_and_history(  # type: ignore[no-untyped-def
     screenshots: Path | None,
 ) -> None:
     _, token = make_account("supervisor")
-    customer = _queued(browser, desk_server, "How do I reset my password? Actually, get me a human")
+    customer = _queued(
+        browser, desk_server, "Please get me a human", first="How do I reset my password?"
+    )
     console = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     try:
         _sign_in(console, desk_server, token)
@@ -151,7 +158,7 @@ def test_notes_saved_replies_ratings_and_history(  # type: ignore[no-untyped-def
         console.get_by_role("button", name="Queue").click()
         console.get_by_role("list", name="Waiting handoffs").get_by_role("button").filter(
             has_text="get me a human"
-        ).first.click()
+        ).last.click()
         console.get_by_role("button", name="Claim").click()
         reply = console.get_by_label("Reply to the customer")
         sync_api.expect(reply).to_be_enabled(timeout=10_000)
@@ -171,7 +178,9 @@ def test_notes_saved_replies_ratings_and_history(  # type: ignore[no-untyped-def
         sync_api.expect(typing).to_have_text("")
 
         # An internal note: colleagues see it, the customer never does.
-        console.get_by_label("Write an internal note").fill("Customer is on the legacy plan: check ZX-4471")
+        console.get_by_label("Write an internal note").fill(
+            "Customer is on the legacy plan: check ZX-4471"
+        )
         console.get_by_role("button", name="Add note").click()
         sync_api.expect(console.get_by_role("list", name="Internal notes")).to_contain_text(
             "legacy plan"
@@ -194,7 +203,7 @@ def test_notes_saved_replies_ratings_and_history(  # type: ignore[no-untyped-def
             "handed back", timeout=10_000
         )
         console.get_by_role("button", name="History").click()
-        console.get_by_label("Search history").fill("get me a human")
+        console.get_by_label("Search history").fill("Please get me a human")
         console.get_by_label("Only unlabelled").check()
         found = console.get_by_role("list", name="Finished handoffs").get_by_role("button")
         sync_api.expect(found).to_have_count(1, timeout=10_000)
