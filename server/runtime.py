@@ -76,16 +76,27 @@ def open_runtime(
     clock: Callable[[], float] = time.time,
     load_sample: bool = True,
     progress: bool = False,
+    say: Callable[[str], None] | None = None,
 ) -> Iterator[Runtime]:
-    """Open every part on the embedded defaults (or the scale-out ones the settings name)."""
+    """Open every part on the embedded defaults (or the scale-out ones the settings name).
+
+    ``say`` is told each step as it starts: the first start takes ~20 s (the embedding model, the
+    sample help centre), and a person waiting for it should see what it is doing.
+    """
+    step = say or (lambda _text: None)
     with ExitStack() as stack:
+        step("loading the knowledge base and its embedding model (MiniLM) …")
         kb = stack.enter_context(open_settings_knowledge_base(settings))
         if load_sample:
+            if kb.count() == 0:
+                step("loading the sample help centre into the knowledge base (first start, ~20 s) …")
             ensure_sample_loaded(kb, progress=progress)
+        step("loading the sentiment analyzer and the escalation policy …")
         chat_model = build_chat_model(settings)
         analyzer = build_analyzer(settings, chat_model)
         policy = load_policy(settings.policy_path)
         responder = build_responder(chat_model)
+        step("opening the records database …")
         engine = make_engine(settings.records_url)
         init_db(engine)
         stack.callback(engine.dispose)

@@ -33,7 +33,7 @@ def run_chat(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     interactive = sys.stdin.isatty()
     out = sys.stdout
-    with open_runtime(settings, progress=interactive) as runtime:
+    with open_runtime(settings, progress=interactive, say=_say) as runtime:
         service = runtime.conversations
         conversation_id = args.conversation or service.start_conversation(
             customer_id=args.customer
@@ -126,3 +126,8 @@ def handoff_report(result: TurnResult) -> str:
         f"  summary:\n{indent(ticket.get('summary', ''))}\n"
         f"  rationale:\n{indent(ticket.get('rationale', ''))}"
     )
+
+
+def _say(text: str) -> None:
+    """Each start-up step on stderr, so the first ~20 s are not one silent line."""
+    print(f"Tideline: {text}", file=sys.stderr, flush=True)

@@ -43,7 +43,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except InsecureSecret as exc:
         raise CommandError(str(exc)) from None
     print(f"Tideline: opening {settings.resolved_data_dir} …", file=sys.stderr)
-    with open_runtime(settings, progress=sys.stderr.isatty()) as runtime:
+    with open_runtime(settings, progress=sys.stderr.isatty(), say=_say) as runtime:
         app = create_app(settings, runtime=runtime)
         shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
         print(
@@ -62,3 +62,8 @@ def run_serve(args: argparse.Namespace) -> int:
             proxy_headers=True,
         )
     return 0
+
+
+def _say(text: str) -> None:
+    """Each start-up step on stderr, so the first ~20 s are not one silent line."""
+    print(f"Tideline: {text}", file=sys.stderr, flush=True)

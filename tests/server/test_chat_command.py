@@ -59,3 +59,16 @@ def test_a_broken_policy_file_is_one_clear_line(sample_data_dir: Path, tmp_path:
     assert done.returncode == 2
     assert done.stderr.startswith("tideline: ") and "threshold" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_start_says_what_it_is_loading(sample_data_dir: Path) -> None:
+    done = chat(sample_data_dir, "what plans do you have?", explain=False)
+    assert done.returncode == 0, done.stderr
+    steps = [line for line in done.stderr.splitlines() if line.startswith("Tideline: ")]
+    assert steps[:2] == [
+        "Tideline: loading the knowledge base and its embedding model (MiniLM) …",
+        "Tideline: loading the sentiment analyzer and the escalation policy …",
+    ]
+    assert "Tideline: opening the records database …" in steps
+    # The help centre is already loaded here: the ~20 s first-start step is not announced.
+    assert not any("sample help centre" in line for line in steps)
