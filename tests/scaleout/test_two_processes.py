@@ -253,7 +253,7 @@ def test_the_widget_moves_to_the_surviving_process(  # type: ignore[no-untyped-d
             ask("Can I change my delivery address?")
             sync_api.expect(log.locator(".msg.bot")).to_have_count(3, timeout=30_000)
             sync_api.expect(log.locator(".msg.bot").last).to_contain_text("address")
-            assert log.locator(".msg.customer").all_inner_texts() == [
+            assert log.locator(".msg.customer .text").all_inner_texts() == [
                 "How do I reset my password?",
                 "How long does delivery take?",
                 "Can I change my delivery address?",
