@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from agent.policy.rules import load_policy
+from agent.policy.escalation import load_policy
 from agent.replay import replay_conversation
 from agent.sentiment.offline import OfflineAnalyzer
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from agent.policy.decision import CustomerHistory, EscalationDecision, PolicyInput
-from agent.policy.rules import EscalationPolicy, load_policy
+from agent.policy.escalation import EscalationPolicy, load_policy
 from agent.sentiment.reading import ConversationSentiment, SentimentReading
 
 
