@@ -22,9 +22,15 @@ FULL_DECLINE = 0.3
 RUN_CAP = 3
 COUNT_CAP = 4
 TURNS_CAP = 8
-UNGROUNDED_CAP = 3
+UNGROUNDED_CAP = 2  # the default policy hands over at two misses in a row
 
 Direction = Literal["trouble", "relief", "either"]
+
+# Cues that put the relationship itself at stake; they count once said, however calm the rest is.
+THREATS = frozenset(
+    {Signal.LEGAL_THREAT, Signal.CHARGEBACK_THREAT, Signal.SAFETY_CONCERN, Signal.THREAT_TO_CANCEL}
+)
+_OWN_FEATURE = THREATS | {Signal.EXPLICIT_HUMAN_REQUEST}
 
 
 @dataclass(frozen=True)
@@ -92,11 +98,24 @@ def _level(values: list[float]) -> float:
     return accumulated_level(values, values[-1])
 
 
-def _cues_in(t: Trajectory) -> str:
+def _upset(found: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(s for s in found if s not in _OWN_FEATURE)
+
+
+def _threat(found: tuple[str, ...]) -> float:
+    return cue_weight(tuple(s for s in found if s in THREATS))
+
+
+def _cues_in(t: Trajectory, keep: frozenset[Signal] | None = None) -> str:
     seen = dict.fromkeys(
-        s for found in t.signals for s in found if s in KNOWN_SIGNALS and SIGNALS[Signal(s)].weight
+        s
+        for found in t.signals
+        for s in found
+        if s in KNOWN_SIGNALS
+        and SIGNALS[Signal(s)].weight
+        and (s in keep if keep is not None else s not in _OWN_FEATURE)
     )
-    return ", ".join(describe(s) for s in seen) or "trouble cues"
+    return " and ".join(describe(s) for s in seen) or "showed signs of trouble"
 
 
 @dataclass(frozen=True)
@@ -158,8 +177,20 @@ FEATURES: tuple[Feature, ...] = (
         lambda t: f"no answer in the help centre {t.ungrounded_streak} times in a row",
     ),
     Feature(
+        "asked_for_person",
+        lambda t: (
+            1.0 if any(Signal.EXPLICIT_HUMAN_REQUEST in found for found in t.signals) else 0.0
+        ),
+        lambda t: "the customer asked for a person",
+    ),
+    Feature(
+        "threatened",
+        lambda t: max(_threat(found) for found in t.signals),
+        lambda t: f"the customer {_cues_in(t, THREATS)}",
+    ),
+    Feature(
         "cue_level",
-        lambda t: _level([cue_weight(found) for found in t.signals]),
+        lambda t: _level([cue_weight(_upset(found)) for found in t.signals]),
         lambda t: f"the customer {_cues_in(t)}",
     ),
     Feature(
