@@ -13,7 +13,7 @@ from agent.sentiment.reading import SentimentAnalyzer
 from knowledge.types import Retriever
 
 if TYPE_CHECKING:
-    from agent.policy.rules import EscalationPolicy
+    from agent.policy.escalation import EscalationPolicy
 
 
 @dataclass(kw_only=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.policy.decision import CustomerHistory, EscalationDecision, PolicyInput
-from agent.policy.rules import EscalationPolicy
+from agent.policy.escalation import EscalationPolicy
 from agent.sentiment.reading import SentimentAnalyzer, SentimentReading
 from agent.sentiment.trend import summarize
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from agent.policy.config import PolicyConfig
-from agent.policy.rules import EscalationPolicy
+from agent.policy.escalation import EscalationPolicy
 from agent.replay import (
     InvalidTranscript,
     read_conversation,

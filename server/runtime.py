@@ -14,7 +14,7 @@ from agent.bot import SupportBot
 from agent.checkpoints import open_checkpointer
 from agent.dependencies import TurnDependencies
 from agent.llm import build_chat_model
-from agent.policy.rules import EscalationPolicy, load_policy
+from agent.policy.escalation import EscalationPolicy, load_policy
 from agent.responders.base import Responder
 from agent.responders.grounded import GroundedResponder
 from agent.responders.llm import LLMResponder

@@ -17,7 +17,7 @@ from playwright import sync_api
 from agent.bot import SupportBot
 from agent.dependencies import TurnDependencies
 from agent.handoff import InMemoryHandoffQueue
-from agent.policy.rules import load_policy
+from agent.policy.escalation import load_policy
 from agent.responders.grounded import GroundedResponder
 from agent.sentiment.offline import OfflineAnalyzer
 from knowledge import KnowledgeBase, ensure_sample_loaded, open_knowledge_base

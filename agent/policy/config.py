@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
-    field_validator,
+    create_model,
     model_validator,
 )
 
 from agent.policy.decision import Severity, severity_rank
-from agent.sentiment.reading import KNOWN_SIGNALS
+from agent.policy.fields import Score, Section, Steps
+from agent.policy.rules.registry import registered
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,158 +28,18 @@ class PolicyError(ValueError):
     """A policy file that cannot be used; the message names the file and the field."""
 
 
-def _unit(value: float) -> float:
-    if not 0.0 <= value <= 1.0:
-        raise ValueError("must be between 0 and 1")
-    return value
+_Section = Section
 
-
-def _score(value: float) -> float:
-    if not -1.0 <= value <= 1.0:
-        raise ValueError("must be between -1 and 1")
-    return value
-
-
-def _positive(value: int) -> int:
-    if value < 1:
-        raise ValueError("must be 1 or more")
-    return value
-
-
-def _non_negative(value: float) -> float:
-    if value < 0:
-        raise ValueError("must be 0 or more")
-    return value
-
-
-def _steps(value: int) -> int:
-    if not 0 <= value <= 4:
-        raise ValueError("must be between 0 and 4")
-    return value
-
-
-def _known_signal(value: str) -> str:
-    if value not in KNOWN_SIGNALS:
-        raise ValueError(f"unknown signal {value!r} (known: {', '.join(KNOWN_SIGNALS)})")
-    return value
-
-
-Unit = Annotated[float, AfterValidator(_unit)]
-Score = Annotated[float, AfterValidator(_score)]
-Count = Annotated[int, AfterValidator(_positive)]
-Weight = Annotated[float, AfterValidator(_non_negative)]
-SignalName = Annotated[str, AfterValidator(_known_signal)]
-
-
-class _Section(BaseModel):
-    # Strict and closed: a string where a number belongs, or a misspelt key, is an error, never a
-    # silent fall-back to the default.
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class ExplicitRequestRule(_Section):
-    enabled: bool = True
-    severity: Severity = "high"
-
-    @field_validator("enabled")
-    @classmethod
-    def _always_honoured(cls, enabled: bool) -> bool:
-        if not enabled:
-            raise ValueError(
-                "cannot be false: a customer who asks for a person is always handed over"
-            )
-        return enabled
-
-
-class ThresholdRule(_Section):
-    enabled: bool = True
-    threshold: Unit
-    severity: Severity
-
-
-class CriticalFrustrationRule(ThresholdRule):
-    threshold: Unit = 0.9
-    severity: Severity = "critical"
-
-
-class FrustrationRule(ThresholdRule):
-    threshold: Unit = 0.75
-    severity: Severity = "medium"
-
-
-class ElevatedFrustrationRule(ThresholdRule):
-    threshold: Unit = 0.6
-    severity: Severity = "low"
-
-
-def _default_followup_signals() -> list[str]:
-    return ["repeat_contact", "elapsed_time_complaint"]
-
-
-class UnresolvedFollowupRule(_Section):
-    enabled: bool = True
-    signals: list[SignalName] = Field(default_factory=_default_followup_signals)
-    frustration_at_least: Unit = 0.6
-    require_negative: bool = True
-    severity: Severity = "medium"
-
-
-class SustainedNegativeRule(_Section):
-    enabled: bool = True
-    score_at_most: Score = -0.6
-    messages: Count = 2
-    require_declining: bool = True
-    severity: Severity = "high"
-
-
-class BotCannotHelpRule(_Section):
-    enabled: bool = True
-    ungrounded_turns: Count = 2
-    severity: Severity = "medium"
-    # A closing "found it, thanks" needs no answer from the help centre: do not count it as a miss.
-    ignore_satisfied: bool = True
-    satisfied_score_at_least: Score = 0.3
-
-
-class SensitiveSignal(_Section):
-    severity: Severity = "high"
-    only_when_negative: bool = False
-
-
-def _default_sensitive_signals() -> dict[str, SensitiveSignal]:
-    return {
-        "legal_threat": SensitiveSignal(),
-        "chargeback_threat": SensitiveSignal(),
-        "safety_concern": SensitiveSignal(),
-        "threat_to_cancel": SensitiveSignal(only_when_negative=True),
-    }
-
-
-class SensitiveTopicRule(_Section):
-    enabled: bool = True
-    signals: dict[SignalName, SensitiveSignal] = Field(default_factory=_default_sensitive_signals)
-    # What "negative" means for signals marked only_when_negative.
-    negative_frustration: Unit = 0.5
-
-
-class RepeatContactRule(_Section):
-    enabled: bool = True
-    min_conversations: Count = 3
-    window_days: Count = 14
-    require_worsening_arc: bool = True
-    raise_steps: Annotated[int, AfterValidator(_steps)] = 1
-
-
-class Rules(_Section):
-    explicit_request: ExplicitRequestRule = Field(default_factory=ExplicitRequestRule)
-    critical_frustration: CriticalFrustrationRule = Field(default_factory=CriticalFrustrationRule)
-    sustained_negative: SustainedNegativeRule = Field(default_factory=SustainedNegativeRule)
-    frustration: FrustrationRule = Field(default_factory=FrustrationRule)
-    unresolved_followup: UnresolvedFollowupRule = Field(default_factory=UnresolvedFollowupRule)
-    elevated_frustration: ElevatedFrustrationRule = Field(default_factory=ElevatedFrustrationRule)
-    bot_cannot_help: BotCannotHelpRule = Field(default_factory=BotCannotHelpRule)
-    sensitive_topic: SensitiveTopicRule = Field(default_factory=SensitiveTopicRule)
-    repeat_contact: RepeatContactRule = Field(default_factory=RepeatContactRule)
+# One section per registered rule (agent/policy/rules/), in precedence order, each with its defaults.
+if TYPE_CHECKING:
+    Rules = Section
+else:
+    Rules = create_model(
+        "Rules",
+        __base__=Section,
+        __doc__="The rules' sections of the policy file.",
+        **{spec.id: (spec.settings, Field(default_factory=spec.settings)) for spec in registered()},
+    )
 
 
 class SarcasmGuard(_Section):
@@ -206,36 +66,42 @@ class TrendSettings(_Section):
 
 
 class OwnershipSettings(_Section):
-    queued_retrigger_raise_steps: Annotated[int, AfterValidator(_steps)] = 1
+    queued_retrigger_raise_steps: Steps = 1
 
 
-def _default_signal_weights() -> dict[str, float]:
-    return {
-        "explicit_human_request": 4.0,
-        "legal_threat": 3.5,
-        "chargeback_threat": 3.5,
-        "safety_concern": 3.5,
-        "threat_to_cancel": 1.5,
-        "profanity": 1.0,
-        "repeat_contact": 0.7,
-        "elapsed_time_complaint": 0.7,
-        "all_caps": 0.5,
-        "hedged_dissatisfaction": 0.3,
-    }
+# The hand-set weights of the first risk formula; the risk is a fitted model now.
+_RETIRED_RISK_KEYS = (
+    "bias",
+    "frustration",
+    "negative_score",
+    "declining_slope",
+    "consecutive_negative",
+    "ungrounded",
+    "urgency",
+    "repeat_customer",
+    "signals",
+)
 
 
-class RiskWeights(_Section):
-    """Weights of the logistic risk score; every weight is >= 0 so risk only rises with trouble."""
+class RiskSettings(_Section):
+    """Which fitted risk model scores the conversation (agent/risk/, docs/policy.md)."""
 
-    bias: float = -4.0
-    frustration: Weight = 5.5
-    negative_score: Weight = 1.0
-    declining_slope: Weight = 1.2
-    consecutive_negative: Weight = 0.8
-    ungrounded: Weight = 4.5
-    urgency: Weight = 0.5
-    repeat_customer: Weight = 0.7
-    signals: dict[SignalName, Weight] = Field(default_factory=_default_signal_weights)
+    # A model file written by `python -m agent.risk.refit --output FILE`, relative to the policy
+    # file's folder when not absolute; null: the shipped model.
+    model: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_hand_weights(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            retired = [k for k in _RETIRED_RISK_KEYS if k in data]
+            if retired:
+                raise ValueError(
+                    f"{retired[0]}: the risk is a fitted model now, not hand-set weights "
+                    "(docs/policy.md); remove this key, or refit the model with "
+                    "python -m agent.risk.refit"
+                )
+        return data
 
 
 class PolicyConfig(_Section):
@@ -247,13 +113,17 @@ class PolicyConfig(_Section):
     sarcasm: SarcasmGuard = Field(default_factory=SarcasmGuard)
     ownership: OwnershipSettings = Field(default_factory=OwnershipSettings)
     rules: Rules = Field(default_factory=Rules)
-    risk: RiskWeights = Field(default_factory=RiskWeights)
+    risk: RiskSettings = Field(default_factory=RiskSettings)
+
+    def rule(self, rule_id: str) -> Any:
+        """The settings section of the registered rule ``rule_id``."""
+        return getattr(self.rules, rule_id)
 
     @model_validator(mode="after")
     def _explicit_request_escalates(self) -> PolicyConfig:
         if self.escalate_at == "none":
             raise ValueError("escalate_at: must be low, medium, high or critical")
-        if severity_rank(self.rules.explicit_request.severity) < severity_rank(self.escalate_at):
+        if severity_rank(self.rule("explicit_request").severity) < severity_rank(self.escalate_at):
             raise ValueError(
                 "rules.explicit_request.severity: must be at least escalate_at "
                 f"({self.escalate_at}): a request for a person is always honoured"

@@ -31,7 +31,9 @@ class PolicyInput:
     conversation: ConversationSentiment
     retrieval_confidence: float
     answerable: bool
-    ungrounded_streak: int  # consecutive customer turns without a grounded answer, this one included
+    ungrounded_streak: (
+        int  # consecutive customer turns without a grounded answer, this one included
+    )
     owner: str = "bot"  # bot | queued | human | closed
     turn: int = 1  # 1-based index of this customer turn
     customer_history: CustomerHistory | None = None
@@ -89,5 +91,7 @@ class Tone:
 
     id: str
     instruction: str
-    acknowledge: str | None = None  # a one-line acknowledgement the grounded responder may open with
+    acknowledge: str | None = (
+        None  # a one-line acknowledgement the grounded responder may open with
+    )
     extras: dict[str, Any] = field(default_factory=dict)

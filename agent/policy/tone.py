@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agent.policy.decision import Tone
 from agent.sentiment.reading import ConversationSentiment, SentimentReading
+from agent.sentiment.signals import Signal
 
 # Stock phrases that read as a brush-off to an upset customer; no reply may contain them
 # (compare in lower case). Responders and evals check replies against this list.
@@ -48,16 +49,16 @@ URGENT = Tone(
 # ("please advise, this has been outstanding for 14 business days").
 _UPSET_SIGNALS = frozenset(
     {
-        "profanity",
-        "all_caps",
-        "elapsed_time_complaint",
-        "repeat_contact",
-        "threat_to_cancel",
-        "chargeback_threat",
-        "legal_threat",
+        Signal.PROFANITY,
+        Signal.ALL_CAPS,
+        Signal.ELAPSED_TIME_COMPLAINT,
+        Signal.REPEAT_CONTACT,
+        Signal.THREAT_TO_CANCEL,
+        Signal.CHARGEBACK_THREAT,
+        Signal.LEGAL_THREAT,
     }
 )
-_URGENT_SIGNALS = frozenset({"safety_concern"})
+_URGENT_SIGNALS = frozenset({Signal.SAFETY_CONCERN})
 
 URGENT_AT = 0.8  # urgency at or above which the reply leads with the action
 FRUSTRATED_AT = 0.5  # frustration at or above which the problem is acknowledged
@@ -67,11 +68,11 @@ POSITIVE_AT = 0.3  # score at or above which (with a positive label) the reply i
 def acknowledgement_for(reading: SentimentReading) -> str:
     """One line naming what went wrong, chosen by the cue that fired; used once per conversation."""
     signals = set(reading.signals)
-    if "repeat_contact" in signals:
+    if Signal.REPEAT_CONTACT in signals:
         return "I'm sorry you've had to come back to us about this again."
-    if "elapsed_time_complaint" in signals:
+    if Signal.ELAPSED_TIME_COMPLAINT in signals:
         return "I'm sorry this has taken so long; let's get it moving now."
-    if "chargeback_threat" in signals:
+    if Signal.CHARGEBACK_THREAT in signals:
         return "I'm sorry about the trouble with this charge."
     return "I'm sorry this isn't working the way it should."
 
@@ -88,7 +89,9 @@ def select_tone(reading: SentimentReading, conversation: ConversationSentiment) 
             instruction=FRUSTRATED_INSTRUCTION,
             acknowledge=acknowledgement_for(reading),
         )
-    if (reading.label == "positive" and reading.score >= POSITIVE_AT) or "gratitude" in signals:
+    if (
+        reading.label == "positive" and reading.score >= POSITIVE_AT
+    ) or Signal.GRATITUDE in signals:
         return POSITIVE
     return NEUTRAL
 

@@ -5,27 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
 
+from agent.sentiment.signals import KNOWN_SIGNALS
+
 Label = Literal["negative", "neutral", "positive"]
 Trend = Literal["improving", "stable", "declining"]
 
-# Names of the cues an analyzer may report. Analyzers may add others; these are the ones the
-# policy and the tone selection know about.
-KNOWN_SIGNALS = (
-    "explicit_human_request",
-    "repeat_contact",
-    "elapsed_time_complaint",
-    "all_caps",
-    "profanity",
-    "sarcasm_suspected",
-    "threat_to_cancel",
-    "chargeback_threat",
-    "legal_threat",
-    "safety_concern",
-    "hedged_dissatisfaction",
-    "gratitude",
-    "cancellation_request",
-    "exasperation",
-)
+# Names of the cues an analyzer may report (agent/sentiment/signals.py holds the enum and its table).
+# Analyzers may add others; these are the ones the policy and the tone selection know about.
+__all__ = ["KNOWN_SIGNALS", "ConversationSentiment", "SentimentAnalyzer", "SentimentReading"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +30,8 @@ class SentimentReading:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["signals"] = list(self.signals)
+        # Plain strings (not Signal members): the checkpointer and the wire store them as text.
+        data["signals"] = [str(s) for s in self.signals]
         return data
 
     @classmethod
@@ -74,9 +62,12 @@ class ConversationSentiment:
     turns: int = 0
     scores: list[float] = field(default_factory=list)
     frustrations: list[float] = field(default_factory=list)
+    signals: list[list[str]] = field(default_factory=list)  # each reading's signals, oldest first
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["signals"] = [[str(s) for s in found] for found in self.signals]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConversationSentiment:

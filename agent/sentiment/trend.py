@@ -64,6 +64,7 @@ def summarize(
         turns=len(readings),
         scores=scores,
         frustrations=frustrations,
+        signals=[list(r.signals) for r in readings],
     )
 
 

@@ -16,7 +16,7 @@ from agent.dependencies import TurnDependencies
 from agent.handoff import InMemoryHandoffQueue
 from agent.llm import build_chat_model
 from agent.policy.config import PolicyError
-from agent.policy.rules import EscalationPolicy, load_policy
+from agent.policy.escalation import EscalationPolicy, load_policy
 from agent.settings import Settings
 from evals import calibrate as cal
 from evals.gates import (
@@ -183,7 +183,7 @@ def run_eval(args: argparse.Namespace) -> int:
         runs = _play(args, runner, scenarios)
     summary = summarize_runs(scenarios, runs)
     passed = {r.scenario_id: r.passed for r in runs if r.trial == 1}
-    rules = policy.config.rules
+    rules = policy.config
     report = EvalReport(
         scenarios,
         runs,
@@ -191,9 +191,9 @@ def run_eval(args: argparse.Namespace) -> int:
         gates=check_gates(summary, gates),
         worse_than_baseline=compare_with_baseline(summary, passed, baseline) if baseline else [],
         thresholds=Thresholds(
-            rules.frustration.threshold,
-            rules.critical_frustration.threshold,
-            rules.sustained_negative.score_at_most,
+            rules.rule("frustration").threshold,
+            rules.rule("critical_frustration").threshold,
+            rules.rule("sustained_negative").score_at_most,
         ),
     )
     print(terminal_table(report))

@@ -9,7 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from agent.policy.config import PolicyError
-from agent.policy.rules import EscalationPolicy, load_policy
+from agent.policy.escalation import EscalationPolicy, load_policy
 from agent.replay import InvalidTranscript, PolicyComparison, replay_file
 from agent.sentiment.offline import OfflineAnalyzer
 from server.commands.common import add_common_options, settings_from_args

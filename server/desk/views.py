@@ -92,15 +92,15 @@ def handoff_package(handoff: Handoff, messages: list[Message], *, now: float) ->
 
 def policy_thresholds(config: PolicyConfig) -> dict[str, float]:
     """The lines the console draws on the sentiment chart: where the policy's rules fire."""
-    rules = config.rules
+    rules = config
     lines: dict[str, float] = {}
     for name, rule in (
-        ("critical_frustration", rules.critical_frustration),
-        ("frustration", rules.frustration),
-        ("elevated_frustration", rules.elevated_frustration),
+        ("critical_frustration", rules.rule("critical_frustration")),
+        ("frustration", rules.rule("frustration")),
+        ("elevated_frustration", rules.rule("elevated_frustration")),
     ):
         if rule.enabled:
             lines[name] = rule.threshold
-    if rules.sustained_negative.enabled:
-        lines["negative_score"] = rules.sustained_negative.score_at_most
+    if rules.rule("sustained_negative").enabled:
+        lines["negative_score"] = rules.rule("sustained_negative").score_at_most
     return lines

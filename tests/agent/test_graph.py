@@ -14,7 +14,7 @@ from agent.bot import SupportBot
 from agent.dependencies import TurnDependencies
 from agent.handoff import InMemoryHandoffQueue
 from agent.messages import InvalidMessage
-from agent.policy.rules import load_policy
+from agent.policy.escalation import load_policy
 from agent.responders.base import Citation, Reply, ReplyRequest, TokenSink
 from agent.sentiment.reading import SentimentReading
 from knowledge.types import Passage, RetrievalResult

@@ -13,7 +13,7 @@ import yaml
 from agent.dependencies import TurnDependencies
 from agent.handoff import InMemoryHandoffQueue
 from agent.policy.config import PolicyConfig
-from agent.policy.rules import load_policy
+from agent.policy.escalation import load_policy
 from agent.responders.grounded import GroundedResponder
 from agent.sentiment.offline import OfflineAnalyzer
 from evals.gates import check_gates, load_gates

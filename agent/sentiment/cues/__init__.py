@@ -30,44 +30,45 @@ from agent.sentiment.cues.voice import (
     all_caps,
     sarcasm,
 )
+from agent.sentiment.signals import Signal
 
 __all__ = ["detect", "own_words", "words"]
 
 
 def detect(text: str, context: Sequence[str] | None = None) -> tuple[str, ...]:
-    """Names of the cues that fire on ``text``, in the order of ``reading.KNOWN_SIGNALS``."""
+    """Names of the cues that fire on ``text``, in a fixed order."""
     original = own_words(text)
     own = original.lower()
-    found: list[str] = []
+    found: list[Signal] = []
     if any_match(HUMAN_REQUEST, own, negatable=True, negation=WISH_NEGATION):
-        found.append("explicit_human_request")
+        found.append(Signal.EXPLICIT_HUMAN_REQUEST)
     if any_match(REPEAT_CONTACT, own, negatable=False):
-        found.append("repeat_contact")
+        found.append(Signal.REPEAT_CONTACT)
     if any_match(ELAPSED_TIME, own):
-        found.append("elapsed_time_complaint")
+        found.append(Signal.ELAPSED_TIME_COMPLAINT)
     if all_caps(original):
-        found.append("all_caps")
+        found.append(Signal.ALL_CAPS)
     if any_match(PROFANITY, own):
-        found.append("profanity")
+        found.append(Signal.PROFANITY)
     if sarcasm(own, context):
-        found.append("sarcasm_suspected")
+        found.append(Signal.SARCASM_SUSPECTED)
     if any_match(THREAT_TO_CANCEL, own, negatable=True, negation=WISH_NEGATION):
-        found.append("threat_to_cancel")
+        found.append(Signal.THREAT_TO_CANCEL)
 
     if any_match(CHARGEBACK, own, negatable=True):
-        found.append("chargeback_threat")
+        found.append(Signal.CHARGEBACK_THREAT)
     if any_match(LEGAL_THREAT, own):
-        found.append("legal_threat")
+        found.append(Signal.LEGAL_THREAT)
     if any_match(SAFETY, NOT_SAFETY.sub(" ", own), negatable=True):
-        found.append("safety_concern")
+        found.append(Signal.SAFETY_CONCERN)
     if any_match(HEDGED, own):
-        found.append("hedged_dissatisfaction")
+        found.append(Signal.HEDGED_DISSATISFACTION)
     if any_match(EXASPERATION, own, negatable=True):
-        found.append("exasperation")
-    if any_match(GRATITUDE, NOT_GRATITUDE.sub(" ", own)) and "sarcasm_suspected" not in found:
-        found.append("gratitude")
-    if "threat_to_cancel" not in found and any_match(
+        found.append(Signal.EXASPERATION)
+    if any_match(GRATITUDE, NOT_GRATITUDE.sub(" ", own)) and Signal.SARCASM_SUSPECTED not in found:
+        found.append(Signal.GRATITUDE)
+    if Signal.THREAT_TO_CANCEL not in found and any_match(
         CANCELLATION_REQUEST, own, negatable=True, negation=WISH_NEGATION
     ):
-        found.append("cancellation_request")
+        found.append(Signal.CANCELLATION_REQUEST)
     return tuple(found)

@@ -8,7 +8,7 @@ import pytest
 
 from agent.policy.config import PolicyConfig, PolicyError
 from agent.policy.decision import PolicyInput
-from agent.policy.rules import load_policy
+from agent.policy.escalation import load_policy
 from agent.sentiment.reading import ConversationSentiment, SentimentReading
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.policy.decision import CustomerHistory
-from agent.policy.rules import EscalationPolicy, load_policy
+from agent.policy.escalation import EscalationPolicy, load_policy
 from tests.agent.policy.test_policy_rules import decide, reading
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from agent.policy.decision import CustomerHistory, EscalationDecision, PolicyInput
-from agent.policy.rules import EscalationPolicy, load_policy
+from agent.policy.escalation import EscalationPolicy, load_policy
 from agent.sentiment.reading import ConversationSentiment, SentimentReading
 
 
@@ -113,7 +113,9 @@ def test_explicit_request_escalates_high_and_quotes_the_customer(
     )
     assert d.escalate and d.rule == "explicit_request" and d.severity == "high"
     assert d.reason == "Customer asked for a person: 'let me talk to a human'"
-    assert d.risk >= 0.5
+    # The risk is P(conversation ends badly) now, calibrated to traffic where 15 % end badly: a
+    # request for a person on a first, calm message raises it well above a calm customer's.
+    assert d.risk >= decide(policy).risk + 0.15
 
 
 @pytest.mark.parametrize(
@@ -157,7 +159,10 @@ def test_sustained_negative_needs_two_low_scores_and_a_declining_trend(
     assert evidence_of(one_low, "sustained_negative", "messages").value == 1
 
     not_declining = decide(policy, low, conversation([-0.7, -0.7, -0.7], trend="stable"))
-    assert not not_declining.escalate
+    assert "sustained_negative" not in not_declining.fired_rules
+    # Three very negative messages in a row make a conversation likely to end badly, declining or
+    # not: the conversation risk hands it over.
+    assert not_declining.rule == "conversation_risk" and not_declining.escalate
 
     at_boundary = decide(
         policy, reading(-0.6, 0.5), conversation([0.2, -0.6, -0.6], trend="declining")
@@ -171,7 +176,7 @@ def test_bot_cannot_help_fires_on_the_second_ungrounded_turn(policy: EscalationP
     assert not first.escalate
     assert second.escalate and second.rule == "bot_cannot_help" and second.severity == "medium"
     assert second.risk > first.risk
-    assert second.risk >= 0.5
+    assert second.risk >= decide(policy).risk + 0.3
 
 
 def test_a_closing_thank_you_is_not_a_miss_of_the_help_centre(policy: EscalationPolicy) -> None:
@@ -254,7 +259,7 @@ def test_a_conversation_a_person_owns_is_never_escalated_but_still_scored(
     d = decide(policy, reading(-0.9, 0.95, signals=("explicit_human_request",)), owner=owner)
     assert not d.escalate and not d.raise_priority
     assert d.rule == "critical_frustration"  # the highest severity decides, even when recorded only
-    assert d.risk > 0.9
+    assert d.risk > 0.8
     assert "recorded only" in d.reason
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agent.policy.rules import load_policy
+from agent.policy.escalation import load_policy
 from agent.replay import InvalidTranscript, replay_conversation
 from agent.sentiment.offline import OfflineAnalyzer
 from server.cli import main
