@@ -25,7 +25,8 @@ from server.desk.views import (
     policy_thresholds,
     queue_item,
 )
-from server.records import store
+from server.records.conversations import get_conversation
+from server.records.customers import earlier_conversations
 from server.records.desk_stats import desk_stats
 from server.records.errors import (
     AgentNotFound,
@@ -33,14 +34,10 @@ from server.records.errors import (
     HandoffNotFound,
     HandoffNotWaiting,
 )
-from server.records.handoffs import (
-    claim_handoff,
-    close_handoff,
-    get_handoff,
-    label_handoff,
-    return_handoff,
-)
+from server.records.handoff_moves import claim_handoff, close_handoff, return_handoff
+from server.records.handoffs import get_handoff, label_handoff
 from server.records.locks import conversation_lock
+from server.records.messages import append_message, messages_after
 from server.records.models import Handoff, SentimentReadingRecord
 from server.runtime import Runtime
 from server.turns.hub import ConversationHub, closed_frame
@@ -241,15 +238,13 @@ async def read_handoff(handoff_id: str, agent: CurrentAgent, runtime: RuntimeDep
     def read(session: Session) -> dict[str, Any]:
         handoff = _load(session, handoff_id)
         _readable(handoff, agent)
-        conversation = store.get_conversation(
-            session=session, conversation_id=handoff.conversation_id
-        )
-        messages = store.messages_after(session=session, conversation_id=handoff.conversation_id)
+        conversation = get_conversation(session=session, conversation_id=handoff.conversation_id)
+        messages = messages_after(session=session, conversation_id=handoff.conversation_id)
         package = handoff_package(handoff, messages, now=runtime.conversations.clock())
         package["thresholds"] = policy_thresholds(runtime.policy.config)
         package["customer_id"] = conversation.customer_id
         package["earlier_conversations"] = (
-            store.earlier_conversations(
+            earlier_conversations(
                 session=session, customer_id=conversation.customer_id, before=conversation
             )
             if conversation.customer_id
@@ -308,7 +303,7 @@ async def send_message(
         _owned(handoff, agent, supervisor_may=False)
         if handoff.status != "claimed":
             raise _refuse(status.HTTP_409_CONFLICT, f"This handoff is already {handoff.status}.")
-        message = store.append_message(
+        message = append_message(
             session=session,
             conversation_id=handoff.conversation_id,
             role="agent",

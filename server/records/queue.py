@@ -11,13 +11,9 @@ from sqlmodel import Session
 from agent.handoff import HandoffPackage, QueueTicket
 from agent.policy.decision import Severity
 from server.records.errors import HandoffAlreadyWaiting
-from server.records.handoffs import (
-    median_claim_wait,
-    open_handoff,
-    queue_position,
-    raise_handoff_priority,
-)
+from server.records.handoffs import open_handoff, raise_handoff_priority
 from server.records.models import Handoff
+from server.records.queue_order import median_claim_wait, queue_position
 
 
 class SqlHandoffQueue:

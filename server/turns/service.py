@@ -13,10 +13,14 @@ from agent.bot import SupportBot, TurnResult
 from agent.messages import clean_customer_message
 from agent.ownership import Owner
 from agent.policy.decision import CustomerHistory
-from server.records import store
-from server.records.handoffs import median_claim_wait, queue_position
+from server.records.conversations import create_conversation, get_conversation
+from server.records.customers import customer_history
+from server.records.handoffs import waiting_handoff_for
 from server.records.locks import conversation_lock
+from server.records.messages import append_message, messages_after
 from server.records.models import DecisionRecord, Message
+from server.records.queue_order import median_claim_wait, queue_position
+from server.records.readings import record_decision, record_reading
 
 # The estimated wait per queue place while no claim has been timed yet (as SqlHandoffQueue does).
 SECONDS_PER_QUEUE_POSITION = 120.0
@@ -30,7 +34,7 @@ class ConversationService:
 
     def start_conversation(self, *, customer_id: str | None = None) -> str:
         with Session(self.engine) as session:
-            conversation = store.create_conversation(
+            conversation = create_conversation(
                 session=session, customer_id=customer_id, now=self.clock()
             )
             return conversation.id
@@ -53,10 +57,8 @@ class ConversationService:
         message = clean_customer_message(text, max_chars=self.bot.max_message_chars)
         with conversation_lock(self.engine, conversation_id):
             with Session(self.engine) as session:
-                conversation = store.get_conversation(
-                    session=session, conversation_id=conversation_id
-                )
-                stored = store.append_message(
+                conversation = get_conversation(session=session, conversation_id=conversation_id)
+                stored = append_message(
                     session=session,
                     conversation_id=conversation_id,
                     role="customer",
@@ -97,9 +99,7 @@ class ConversationService:
         """
         with conversation_lock(self.engine, conversation_id):
             with Session(self.engine) as session:
-                conversation = store.get_conversation(
-                    session=session, conversation_id=conversation_id
-                )
+                conversation = get_conversation(session=session, conversation_id=conversation_id)
                 last = self._unanswered(session, conversation.id, conversation.owner)
                 if last is None or last.id is None:
                     return None
@@ -119,7 +119,7 @@ class ConversationService:
     def unanswered_message(self, conversation_id: str) -> Message | None:
         """The customer's latest message when its turn never completed (see above), else None."""
         with Session(self.engine) as session:
-            conversation = store.get_conversation(session=session, conversation_id=conversation_id)
+            conversation = get_conversation(session=session, conversation_id=conversation_id)
             return self._unanswered(session, conversation.id, conversation.owner)
 
     @staticmethod
@@ -143,7 +143,7 @@ class ConversationService:
     def _history(self, session: Session, customer_id: str | None) -> CustomerHistory | None:
         if not customer_id:
             return None
-        return store.customer_history(session=session, customer_id=customer_id, now=self.clock())
+        return customer_history(session=session, customer_id=customer_id, now=self.clock())
 
     def _complete_turn(
         self,
@@ -163,7 +163,7 @@ class ConversationService:
         # The turn's reading, decision and reply go in one transaction: all of them or none.
         with Session(self.engine) as session:
             now = self.clock()
-            store.record_reading(
+            record_reading(
                 session=session,
                 conversation_id=conversation_id,
                 message_id=message_id,
@@ -171,7 +171,7 @@ class ConversationService:
                 now=now,
                 commit=False,
             )
-            store.record_decision(
+            record_decision(
                 session=session,
                 conversation_id=conversation_id,
                 message_id=message_id,
@@ -182,7 +182,7 @@ class ConversationService:
             )
             reply = None
             if result.reply is not None:
-                reply = store.append_message(
+                reply = append_message(
                     session=session,
                     conversation_id=conversation_id,
                     role="system" if result.handed_off else "bot",
@@ -211,17 +211,17 @@ class ConversationService:
     def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
         """What a reconnecting channel missed: the messages after ``seq``, in order."""
         with Session(self.engine) as session:
-            return store.messages_after(session=session, conversation_id=conversation_id, seq=seq)
+            return messages_after(session=session, conversation_id=conversation_id, seq=seq)
 
     def owner(self, conversation_id: str) -> str:
         """Who owns the conversation now; raises ``ConversationNotFound`` for an unknown id."""
         with Session(self.engine) as session:
-            return store.get_conversation(session=session, conversation_id=conversation_id).owner
+            return get_conversation(session=session, conversation_id=conversation_id).owner
 
     def queue_status(self, conversation_id: str) -> dict[str, Any] | None:
         """The waiting handoff's place in the queue and estimated wait, None when not queued."""
         with Session(self.engine) as session:
-            handoff = store.waiting_handoff_for(session=session, conversation_id=conversation_id)
+            handoff = waiting_handoff_for(session=session, conversation_id=conversation_id)
             if handoff is None:
                 return None
             position = queue_position(session=session, handoff=handoff)
