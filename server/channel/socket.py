@@ -22,6 +22,7 @@ from server.channel.frames import (
     ClientResume,
     ClientTyping,
     FrameError,
+    closed_frame,
     encode,
     error_frame,
     handoff_frame,
@@ -34,7 +35,8 @@ from server.channel.rate_limits import AddressLimits, ChannelLimits, TokenBucket
 from server.channel.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.metrics import ChannelMetrics
 from server.records.errors import ConversationNotFound
-from server.turns.hub import Audience, ConversationHub, Frame, closed_frame
+from server.turns.hub import Audience, ConversationHub, Frame
+from server.turns.runner import TurnRunner
 from server.turns.service import ConversationService
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class Channel:
 
     service: ConversationService
     hub: ConversationHub
+    turns: TurnRunner
     tokens: ResumeTokens
     limits: ChannelLimits
     metrics: ChannelMetrics
@@ -231,7 +234,7 @@ class ChatConnection:
         if self.conversation_id is None:
             await self._start_session(frame)
         assert self.conversation_id is not None
-        self.channel.hub.submit_turn(
+        self.channel.turns.submit_turn(
             self.conversation_id, frame.client_message_id, text, on_error=self.deliver
         )
 
@@ -311,7 +314,7 @@ class ChatConnection:
         for live in held:
             self.deliver(live)
         # A server process that died mid-turn left the customer's last message unanswered.
-        hub.recover_turn(conversation_id)
+        self.channel.turns.recover_turn(conversation_id)
 
     def _release_held(self) -> None:
         held, self.holding = self.holding or [], None
