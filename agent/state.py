@@ -18,6 +18,7 @@ class TurnInput(TypedDict, total=False):
     message: str  # the customer's message, already validated and cleaned
     customer_history: dict[str, Any] | None  # CustomerHistory as a dict, for known customers
     owner: str  # the authoritative owner from the records, when the caller has them
+    message_id: str  # the records' id of the customer message: a turn run again is the same turn
 
 
 class ConversationState(TypedDict, total=False):
@@ -26,6 +27,7 @@ class ConversationState(TypedDict, total=False):
     # --- this turn's input --------------------------------------------------------------------
     message: str
     customer_history: dict[str, Any] | None
+    message_id: str  # set by the caller with the records; which message this checkpoint answered
 
     # --- written by `sentiment` (parallel with `retrieve`) ------------------------------------
     readings: Annotated[list[dict[str, Any]], operator.add]  # one SentimentReading per customer turn

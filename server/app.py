@@ -26,6 +26,7 @@ from server.events.bus import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
 from server.runtime import Runtime, open_runtime
 from server.turns.hub import ConversationHub
+from server.turns.locks import ConversationLocks
 from server.turns.runner import TurnRunner
 
 STATIC = Path(__file__).parent / "static"
@@ -109,7 +110,11 @@ def create_app(
             bus = build_bus(settings)
             hub = ConversationHub(metrics=metrics, bus=bus)
             turns = TurnRunner(
-                opened.conversations, hub, metrics=metrics, turn_workers=limits.turn_workers
+                opened.conversations,
+                hub,
+                metrics=metrics,
+                locks=ConversationLocks(opened.engine),
+                turn_workers=limits.turn_workers,
             )
             feed = DeskFeed(
                 engine=opened.engine,

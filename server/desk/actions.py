@@ -1,7 +1,9 @@
 """What agents do to a handoff through ``/api``: claim, reply, hand back, close and label.
 
 The records move first (one conditional UPDATE: of two racing agents one wins); then the desk feed
-tells every console and the conversation's sockets hear of it.
+tells every console and the conversation's sockets hear of it. The owner lives in the records and
+goes into each customer turn from there, so a claim or a close changes nothing in the bot; a hand
+back gives the bot the note of what the human stretch settled.
 """
 
 from __future__ import annotations
@@ -14,19 +16,17 @@ from typing import Any
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 from sqlmodel import Session
-from starlette.requests import HTTPConnection
 
 from server.channel.frames import closed_frame, message_frame
-from server.deps import CurrentAgent, RuntimeDep
-from server.desk.feed import DeskFeed
+from server.deps import ChannelDep, CurrentAgent, DeskDep, RuntimeDep
 from server.desk.http import in_session, load_handoff, owned, refuse, translate
+from server.desk.socket import Desk
 from server.desk.views import message_view, queue_item
 from server.records.handoff_moves import claim_handoff, close_handoff, return_handoff
 from server.records.handoffs import label_handoff
-from server.records.locks import conversation_lock
 from server.records.messages import append_message
+from server.records.models import Handoff
 from server.runtime import Runtime
-from server.turns.hub import ConversationHub
 from server.turns.runner import TurnRunner
 
 log = logging.getLogger(__name__)
@@ -55,45 +55,38 @@ class LabelIn(BaseModel):
     resolved: bool | None = None
 
 
-def _hub(connection: HTTPConnection) -> ConversationHub:
-    return connection.app.state.channel.hub  # type: ignore[no-any-return]
+async def _move(
+    runtime: Runtime, desk: Desk, event: str, move: Callable[[Session], Handoff]
+) -> dict[str, Any]:
+    """Make the records' move, tell every console, and return the handoff as the queue lists it."""
 
+    def write(session: Session) -> dict[str, Any]:
+        return queue_item(move(session), now=runtime.conversations.clock())
 
-def _turns(connection: HTTPConnection) -> TurnRunner:
-    return connection.app.state.channel.turns  # type: ignore[no-any-return]
-
-
-def _feed(connection: HTTPConnection) -> DeskFeed:
-    return connection.app.state.desk.feed  # type: ignore[no-any-return]
+    item = await in_session(runtime, translate(write))
+    desk.feed.announce_item(event, item)
+    return item
 
 
 @router.post("/handoffs/{handoff_id}/claim")
 async def claim(
-    handoff_id: str, agent: CurrentAgent, runtime: RuntimeDep, connection: HTTPConnection
+    handoff_id: str, agent: CurrentAgent, runtime: RuntimeDep, desk: DeskDep, channel: ChannelDep
 ) -> dict[str, Any]:
     """Exactly one of concurrent claims wins; the others get 409."""
 
-    def write(session: Session) -> dict[str, Any]:
+    def move(session: Session) -> Handoff:
         load_handoff(session, handoff_id)
-        handoff = claim_handoff(
+        return claim_handoff(
             session=session,
             handoff_id=handoff_id,
             agent_id=agent.id,
             now=runtime.conversations.clock(),
         )
-        return queue_item(handoff, now=runtime.conversations.clock())
 
-    claimed = await in_session(runtime, translate(write))
-    _feed(connection).announce_item("claimed", claimed)
-    conversation_id = claimed["conversation_id"]
-    hub = _hub(connection)
-    await _sync_bot(
-        _turns(connection),
-        runtime,
-        conversation_id,
-        lambda: runtime.bot.set_owner(conversation_id, "human"),
+    claimed = await _move(runtime, desk, "claimed", move)
+    channel.hub.publish(
+        claimed["conversation_id"], {"type": "agent_joined", "agent": {"name": agent.name}}
     )
-    hub.publish(conversation_id, {"type": "agent_joined", "agent": {"name": agent.name}})
     return claimed
 
 
@@ -103,7 +96,7 @@ async def send_message(
     body: AgentMessageIn,
     agent: CurrentAgent,
     runtime: RuntimeDep,
-    connection: HTTPConnection,
+    channel: ChannelDep,
 ) -> dict[str, Any]:
     """Store the agent's message and deliver it to the customer's sockets with its seq."""
     text = body.text.strip()
@@ -127,7 +120,7 @@ async def send_message(
         return handoff.conversation_id, message_frame(message), message_view(message)
 
     conversation_id, frame, view = await in_session(runtime, translate(write))
-    _hub(connection).publish(conversation_id, frame)
+    channel.hub.publish(conversation_id, frame)
     return view
 
 
@@ -137,35 +130,28 @@ async def hand_back(
     body: ReturnIn,
     agent: CurrentAgent,
     runtime: RuntimeDep,
-    connection: HTTPConnection,
+    desk: DeskDep,
+    channel: ChannelDep,
 ) -> dict[str, Any]:
     """Give the conversation back to the bot, which resumes knowing the note."""
     note = body.note.strip()
     if not note:
         raise refuse(422, "Say what the human stretch settled.")
 
-    def write(session: Session) -> dict[str, Any]:
+    def move(session: Session) -> Handoff:
         owned(load_handoff(session, handoff_id), agent, supervisor_may=True)
-        handoff = return_handoff(
+        return return_handoff(
             session=session,
             handoff_id=handoff_id,
             agent_id=agent.id,
             reason=f"handed back: {note}",
             now=runtime.conversations.clock(),
         )
-        return queue_item(handoff, now=runtime.conversations.clock())
 
-    returned = await in_session(runtime, translate(write))
-    _feed(connection).announce_item("returned", returned)
+    returned = await _move(runtime, desk, "returned", move)
     conversation_id = returned["conversation_id"]
-    hub = _hub(connection)
-    await _sync_bot(
-        _turns(connection),
-        runtime,
-        conversation_id,
-        lambda: runtime.bot.hand_back(conversation_id, note),
-    )
-    hub.publish(conversation_id, {"type": "returned_to_bot"})
+    await _tell_the_bot(channel.turns, runtime, conversation_id, note)
+    channel.hub.publish(conversation_id, {"type": "returned_to_bot"})
     return returned
 
 
@@ -174,34 +160,26 @@ async def close(
     handoff_id: str,
     agent: CurrentAgent,
     runtime: RuntimeDep,
-    connection: HTTPConnection,
+    desk: DeskDep,
+    channel: ChannelDep,
     body: CloseIn | None = None,
 ) -> dict[str, Any]:
     reason = body.reason.strip() if body else ""
 
-    def write(session: Session) -> dict[str, Any]:
+    def move(session: Session) -> Handoff:
         owned(load_handoff(session, handoff_id), agent, supervisor_may=True)
-        handoff = close_handoff(
+        return close_handoff(
             session=session,
             handoff_id=handoff_id,
             agent_id=agent.id,
             reason=reason,
             now=runtime.conversations.clock(),
         )
-        return queue_item(handoff, now=runtime.conversations.clock())
 
-    closed = await in_session(runtime, translate(write))
-    _feed(connection).announce_item("closed", closed)
-    conversation_id = closed["conversation_id"]
-    hub = _hub(connection)
-    await _sync_bot(
-        _turns(connection),
-        runtime,
-        conversation_id,
-        lambda: runtime.bot.set_owner(conversation_id, "closed"),
-    )
-    hub.publish(
-        conversation_id, closed_frame(reason or "The support agent closed the conversation.")
+    closed = await _move(runtime, desk, "closed", move)
+    channel.hub.publish(
+        closed["conversation_id"],
+        closed_frame(reason or "The support agent closed the conversation."),
     )
     return closed
 
@@ -212,7 +190,7 @@ async def label(
     body: LabelIn,
     agent: CurrentAgent,
     runtime: RuntimeDep,
-    connection: HTTPConnection,
+    desk: DeskDep,
 ) -> dict[str, Any]:
     """The agent's outcome labels, kept for calibrating the policy."""
     if body.warranted is None and body.resolved is None:
@@ -240,27 +218,18 @@ async def label(
         }
 
     labelled = await in_session(runtime, translate(write))
-    _feed(connection).announce(handoff_id, "labelled")
+    desk.feed.announce(handoff_id, "labelled")
     return labelled
 
 
-async def _sync_bot(
-    turns: TurnRunner, runtime: Runtime, conversation_id: str, move: Callable[[], None]
+async def _tell_the_bot(
+    turns: TurnRunner, runtime: Runtime, conversation_id: str, note: str
 ) -> None:
-    """Apply the records' ownership move to the bot's graph state.
-
-    Taken under the conversation's turn lock (in this process, and across processes on
-    PostgreSQL), so a customer turn running at the same moment cannot write its checkpoint over
-    the move. The records already hold the move; a failure here is logged rather than undoing
-    what the agent did.
-    """
-
-    def locked_move() -> None:
-        with conversation_lock(runtime.engine, conversation_id):
-            move()
-
+    """Give the bot the hand-back note, under the conversation's lock so a customer turn running
+    at the same moment cannot write its checkpoint over it. The records already hold the move; a
+    failure here is logged rather than undoing what the agent did."""
     async with turns.locks.hold(conversation_id):
         try:
-            await asyncio.to_thread(locked_move)
+            await asyncio.to_thread(runtime.bot.hand_back, conversation_id, note)
         except Exception:
-            log.exception("could not move the bot's owner of conversation %s", conversation_id)
+            log.exception("could not give the bot the hand-back note of %s", conversation_id)

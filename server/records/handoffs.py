@@ -39,9 +39,15 @@ def waiting_handoff_for(*, session: Session, conversation_id: str) -> Handoff | 
 
 
 def open_handoff(
-    *, session: Session, package: HandoffPackage, actor: str = "bot", now: float | None = None
+    *,
+    session: Session,
+    package: HandoffPackage,
+    actor: str = "bot",
+    now: float | None = None,
+    commit: bool = True,
 ) -> Handoff:
-    """Write the handoff and move the conversation bot → queued, in one transaction; commits.
+    """Write the handoff and move the conversation bot → queued, in one transaction; commits
+    unless ``commit=False`` (then the caller commits it with the rest of the turn).
 
     Raises ``HandoffAlreadyWaiting`` when the conversation is already queued with a ticket, and
     ``OwnershipError`` when the conversation is not the bot's to hand over.
@@ -84,7 +90,10 @@ def open_handoff(
         .execution_options(synchronize_session=False)
     )
     try:
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except IntegrityError as exc:  # the one-waiting-ticket index: a concurrent trigger won
         session.rollback()
         raise HandoffAlreadyWaiting(package.conversation_id) from exc
@@ -99,8 +108,10 @@ def raise_handoff_priority(
     severity: Severity,
     reason: str,
     now: float | None = None,
+    commit: bool = True,
 ) -> Handoff:
-    """Count a new trigger on the waiting handoff, raise (never lower) its severity; commits."""
+    """Count a new trigger on the waiting handoff, raise (never lower) its severity; commits
+    unless ``commit=False``."""
     severity = _check_severity(severity)
     rank = severity_rank(severity)
     at = now_or_clock(now)
@@ -125,8 +136,11 @@ def raise_handoff_priority(
         {"at": at, "severity": severity, "applied": handoff.severity, "reason": reason},
     ]
     session.add(handoff)
-    session.commit()
-    session.refresh(handoff)
+    if commit:
+        session.commit()
+        session.refresh(handoff)
+    else:
+        session.flush()
     return handoff
 
 
