@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -21,6 +22,7 @@ from agent.ownership import Owner
 from agent.policy.decision import CustomerHistory, EscalationDecision
 from agent.responders.base import Reply
 from agent.sentiment.reading import ConversationSentiment, SentimentReading
+from agent.state import TurnInput
 from knowledge.types import RetrievalResult
 
 
@@ -53,7 +55,8 @@ class SupportBot:
     ) -> None:
         self.deps = deps
         # Without a checkpointer a conversation would forget every earlier turn; evals use memory.
-        self.graph = build_graph(deps, checkpointer=checkpointer or InMemorySaver())
+        self.checkpointer = checkpointer or InMemorySaver()
+        self.graph = build_graph(deps, checkpointer=self.checkpointer)
         self.max_message_chars = max_message_chars
 
     def take_turn(
@@ -115,7 +118,7 @@ class SupportBot:
         )
         if owner_at_start == Owner.CLOSED.value:
             raise InvalidMessage("conversation_closed", "This conversation has been closed.")
-        turn_input: dict[str, Any] = {
+        turn_input: TurnInput = {
             "message": str(message),
             "customer_history": customer_history.__dict__ if customer_history else None,
             "owner": owner_at_start,
@@ -125,9 +128,11 @@ class SupportBot:
         # Only the nodes' own updates are streamed (not the whole state after every step): the
         # turn's values are in them, and copying the growing transcript each step costs ~2 ms.
         latest: dict[str, Any] = {}
-        for mode, payload in self.graph.stream(
+        for part in self.graph.stream(
             turn_input, config, stream_mode=["custom", "updates"], durability="exit"
         ):
+            # With several stream modes each part is a (mode, payload) pair.
+            mode, payload = cast(tuple[str, dict[str, Any]], part)
             if mode == "custom":
                 if "token" in payload:
                     yield payload["token"]
@@ -150,16 +155,16 @@ class SupportBot:
             handed_off=owner_at_start == Owner.BOT.value and owner_now == Owner.QUEUED.value,
         )
 
-    def _before(self, conversation_id: str, message_id: str) -> dict[str, Any]:
+    def _before(self, conversation_id: str, message_id: str) -> RunnableConfig:
         """The checkpoint to run ``message_id``'s turn from: the latest, unless that one already
         answered this message (then the one before it, so the turn is run again, not counted
         twice)."""
         config = self._config(conversation_id)
         for snapshot in self.graph.get_state_history(config):
             if snapshot.values.get("message_id") != message_id:
-                return dict(snapshot.config)
+                return snapshot.config
         # Every checkpoint is of this message: the conversation's first turn, run again.
-        self.graph.checkpointer.delete_thread(conversation_id)
+        self.checkpointer.delete_thread(conversation_id)
         return config
 
     def hand_back(self, conversation_id: str, note: str) -> None:
@@ -184,5 +189,5 @@ class SupportBot:
         return dict(self.graph.get_state(self._config(conversation_id)).values)
 
     @staticmethod
-    def _config(conversation_id: str) -> dict[str, Any]:
+    def _config(conversation_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": conversation_id}}

@@ -9,7 +9,7 @@ disjoint keys; lists that grow every turn use an ``operator.add`` reducer.
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, Protocol, TypedDict
 
 
 class TurnInput(TypedDict, total=False):
@@ -30,7 +30,9 @@ class ConversationState(TypedDict, total=False):
     message_id: str  # set by the caller with the records; which message this checkpoint answered
 
     # --- written by `sentiment` (parallel with `retrieve`) ------------------------------------
-    readings: Annotated[list[dict[str, Any]], operator.add]  # one SentimentReading per customer turn
+    readings: Annotated[
+        list[dict[str, Any]], operator.add
+    ]  # one SentimentReading per customer turn
     sentiment: dict[str, Any]  # ConversationSentiment after this turn
 
     # --- written by `retrieve` ----------------------------------------------------------------
@@ -50,3 +52,9 @@ class ConversationState(TypedDict, total=False):
     acknowledged: bool  # the frustrated-customer acknowledgement was already used
     notes: list[str]  # what a human stretch settled, for the bot's next reply
     cited_doc_ids: Annotated[list[str], operator.add]
+
+
+class Node(Protocol):
+    """What every node factory in ``agent.nodes`` returns: the state in, a partial update out."""
+
+    def __call__(self, state: ConversationState) -> dict[str, Any]: ...

@@ -346,4 +346,4 @@ class RedisEventBus:
 
 async def _discard(pubsub: PubSub) -> None:
     with contextlib.suppress(*CONNECTION_ERRORS):
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped

@@ -70,7 +70,7 @@ class Backoff:
 
     def next_delay(self) -> float:
         self.failures += 1
-        delay = min(self.max_s, self.first_s * 2 ** (self.failures - 1))
+        delay = min(self.max_s, self.first_s * 2.0 ** (self.failures - 1))
         return delay * random.uniform(0.5, 1.0)
 
     def reset(self) -> None:

@@ -20,7 +20,7 @@ from server.records.ownership import change_owner
 def _check_severity(severity: str) -> Severity:
     if severity not in SEVERITY_ORDER:
         raise ValueError(f"severity must be one of {', '.join(SEVERITY_ORDER)}, not {severity!r}")
-    return severity  # type: ignore[return-value]
+    return severity
 
 
 def get_handoff(*, session: Session, handoff_id: str) -> Handoff:
