@@ -23,7 +23,7 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[Any]]:
 
         conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
         with psycopg.connect(conninfo, autocommit=True, row_factory=dict_row) as pg:
-            saver = PostgresSaver(pg)  # type: ignore[arg-type]
+            saver = PostgresSaver(pg)
             saver.setup()
             yield saver
         return

@@ -1,9 +1,9 @@
 """Wires the turn pipeline of docs/architecture.md and compiles it; the nodes live in ``agent.nodes``.
 
-    START ─┬─► sentiment ─┐
-           └─► retrieve  ─┴─► decide ─┬─► respond ──► END
-                                      ├─► handoff ──► END
-                                      └─► await_human ► END
+START ─┬─► sentiment ─┐
+       └─► retrieve  ─┴─► decide ─┬─► respond ──► END
+                                  ├─► handoff ──► END
+                                  └─► await_human ► END
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 
 from agent.dependencies import TurnDependencies
 from agent.nodes.decide import make_decide_node, route_after_decide
@@ -24,7 +25,7 @@ from agent.state import ConversationState, TurnInput
 
 def build_graph(
     deps: TurnDependencies, *, checkpointer: BaseCheckpointSaver[Any] | None = None
-) -> Any:
+) -> CompiledStateGraph[ConversationState, None, TurnInput, ConversationState]:
     graph = StateGraph(ConversationState, input_schema=TurnInput)
     graph.add_node("sentiment", make_sentiment_node(deps))
     graph.add_node("retrieve", make_retrieve_node(deps))

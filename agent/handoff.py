@@ -13,6 +13,9 @@ from typing import Any, Protocol
 
 from agent.policy.decision import Severity, severity_rank
 
+# The estimated wait per place in the queue while no claim has been timed yet.
+SECONDS_PER_QUEUE_PLACE = 120.0
+
 
 @dataclass(frozen=True)
 class HandoffPackage:
@@ -46,7 +49,8 @@ class QueueTicket:
 
 class HandoffQueue(Protocol):
     def enqueue(self, package: HandoffPackage) -> QueueTicket:
-        """Store the package durably and return its place in the queue."""
+        """Store the package durably (at the latest with the turn's own records, before the
+        customer hears of it) and return its place in the queue."""
         ...
 
     def raise_priority(self, conversation_id: str, severity: Severity, reason: str) -> QueueTicket:
@@ -57,7 +61,7 @@ class HandoffQueue(Protocol):
 class InMemoryHandoffQueue:
     """A process-local queue ordered by severity, then by arrival."""
 
-    def __init__(self, *, seconds_per_position: float = 120.0) -> None:
+    def __init__(self, *, seconds_per_position: float = SECONDS_PER_QUEUE_PLACE) -> None:
         self._lock = threading.Lock()
         self._waiting: dict[str, dict[str, Any]] = {}
         self._counter = 0

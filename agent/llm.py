@@ -32,7 +32,7 @@ class PerLoopAsyncClient(httpx.AsyncClient):
             weakref.WeakKeyDictionary()
         )
 
-    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         loop = asyncio.get_running_loop()
         client = self._by_loop.get(loop)
         if client is None:

@@ -9,7 +9,7 @@ disjoint keys; lists that grow every turn use an ``operator.add`` reducer.
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, Protocol, TypedDict
 
 
 class TurnInput(TypedDict, total=False):
@@ -18,6 +18,7 @@ class TurnInput(TypedDict, total=False):
     message: str  # the customer's message, already validated and cleaned
     customer_history: dict[str, Any] | None  # CustomerHistory as a dict, for known customers
     owner: str  # the authoritative owner from the records, when the caller has them
+    message_id: str  # the records' id of the customer message: a turn run again is the same turn
 
 
 class ConversationState(TypedDict, total=False):
@@ -26,9 +27,12 @@ class ConversationState(TypedDict, total=False):
     # --- this turn's input --------------------------------------------------------------------
     message: str
     customer_history: dict[str, Any] | None
+    message_id: str  # set by the caller with the records; which message this checkpoint answered
 
     # --- written by `sentiment` (parallel with `retrieve`) ------------------------------------
-    readings: Annotated[list[dict[str, Any]], operator.add]  # one SentimentReading per customer turn
+    readings: Annotated[
+        list[dict[str, Any]], operator.add
+    ]  # one SentimentReading per customer turn
     sentiment: dict[str, Any]  # ConversationSentiment after this turn
 
     # --- written by `retrieve` ----------------------------------------------------------------
@@ -48,3 +52,9 @@ class ConversationState(TypedDict, total=False):
     acknowledged: bool  # the frustrated-customer acknowledgement was already used
     notes: list[str]  # what a human stretch settled, for the bot's next reply
     cited_doc_ids: Annotated[list[str], operator.add]
+
+
+class Node(Protocol):
+    """What every node factory in ``agent.nodes`` returns: the state in, a partial update out."""
+
+    def __call__(self, state: ConversationState) -> dict[str, Any]: ...

@@ -87,7 +87,7 @@ def main() -> None:
             replace(rt.bot.deps, analyzer=ConstantAnalyzer()),
             checkpointer=rt.bot.graph.checkpointer,
         )
-        quiet = ConversationService(bot=quiet_bot, engine=rt.engine, clock=time.time)
+        quiet = replace(rt.conversations, bot=quiet_bot)
         without_sentiment = run(quiet, questions, args.turns, args.warmup)
 
         analyzer_ms = []

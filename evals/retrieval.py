@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from knowledge.jsonl import numbered_objects
 from knowledge.types import RetrievalResult
 
 RETRIEVAL_SET = Path(__file__).parent / "data" / "retrieval_set.jsonl"
@@ -30,11 +30,11 @@ class ModalSearch(Protocol):
 
 def load_cases(path: Path = RETRIEVAL_SET, *, split: str | None = None) -> list[RetrievalCase]:
     cases = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for line in numbered_objects(path.read_text(encoding="utf-8").splitlines()):
+        number, obj = line.number, line.value
         try:
-            obj = json.loads(line)
+            if obj is None:
+                raise ValueError(line.problem)
             case = RetrievalCase(
                 id=str(obj["id"]),
                 query=str(obj["query"]),
@@ -43,7 +43,7 @@ def load_cases(path: Path = RETRIEVAL_SET, *, split: str | None = None) -> list[
                 split=str(obj.get("split", "")),
                 style=str(obj.get("style", "")),
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: bad retrieval case ({exc})") from None
         if split is None or case.split == split:
             cases.append(case)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.jsonl import numbered_objects
 from knowledge.types import Document
 
 SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
@@ -140,17 +140,11 @@ def read_jsonl(path: Path) -> Iterator[Document | Problem]:
         yield Problem(path.name, f"unreadable ({exc})")
         return
     with handle:
-        for number, line in enumerate(handle, start=1):
-            source = f"{path.name}:{number}"
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Problem(source, f"invalid JSON ({exc.msg})")
-                continue
-            if not isinstance(obj, dict):
-                yield Problem(source, "expected a JSON object")
+        for line in numbered_objects(handle):
+            source = f"{path.name}:{line.number}"
+            obj = line.value
+            if obj is None:
+                yield Problem(source, str(line.problem))
                 continue
             missing = [key for key in ("doc_id", "title", "text") if key not in obj]
             if missing:

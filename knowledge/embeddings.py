@@ -140,7 +140,8 @@ class OpenAIEmbedder:
             return np.zeros((0, self._dim or 0), dtype=np.float32)
         vectors = np.asarray(self.client.embed_documents(texts), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        unit: np.ndarray = vectors / np.maximum(norms, 1e-12)
+        return unit
 
 
 @lru_cache(maxsize=1)

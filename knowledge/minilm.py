@@ -100,7 +100,8 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarr
     mean = x.mean(axis=-1, keepdims=True)
     centred = x - mean
     var = (centred * centred).mean(axis=-1, keepdims=True)
-    return centred / np.sqrt(var + 1e-12) * weight + bias
+    normed: np.ndarray = centred / np.sqrt(var + 1e-12) * weight + bias
+    return normed
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -112,7 +113,8 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     )
     erf = 1.0 - poly * np.exp(-z * z)
     erf = np.where(x >= 0, erf, -erf)
-    return (0.5 * x * (1.0 + erf)).astype(np.float32, copy=False)
+    gelu: np.ndarray = (0.5 * x * (1.0 + erf)).astype(np.float32, copy=False)
+    return gelu
 
 
 class _Layer:
@@ -245,4 +247,5 @@ class MiniLM:
             mask.sum(axis=1, keepdims=True), 1.0
         )
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        unit: np.ndarray = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return unit

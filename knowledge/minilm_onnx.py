@@ -144,7 +144,8 @@ def build_minilm_graph(w: dict[str, np.ndarray]) -> bytes:
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
-    return model.SerializeToString()
+    serialised: bytes = model.SerializeToString()
+    return serialised
 
 
 def main(argv: list[str]) -> None:

@@ -17,6 +17,7 @@ from server.channel.rate_limits import AddressLimits, AddressSockets, ChannelLim
 from server.channel.resume_tokens import ResumeTokens, signing_secret
 from server.channel.socket import Channel, serve_chat_socket
 from server.deps import ChannelDep, DeskDep, RuntimeDep
+from server.desk.actions import router as desk_actions_router
 from server.desk.api import router as agent_api_router
 from server.desk.auth import console_session_tokens
 from server.desk.feed import DeskFeed
@@ -28,6 +29,8 @@ from server.events.bus import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
 from server.runtime import Runtime, open_runtime
 from server.turns.hub import ConversationHub
+from server.turns.locks import ConversationLocks
+from server.turns.runner import TurnRunner
 
 STATIC = Path(__file__).parent / "static"
 
@@ -111,8 +114,13 @@ def create_app(
             )
             addresses = await stack.enter_async_context(address_limits(settings, limits))
             bus = build_bus(settings)
-            hub = ConversationHub(
-                opened.conversations, metrics=metrics, turn_workers=limits.turn_workers, bus=bus
+            hub = ConversationHub(metrics=metrics, bus=bus)
+            turns = TurnRunner(
+                opened.conversations,
+                hub,
+                metrics=metrics,
+                locks=ConversationLocks(opened.engine),
+                turn_workers=limits.turn_workers,
             )
             feed = DeskFeed(
                 engine=opened.engine,
@@ -120,7 +128,7 @@ def create_app(
                 clock=opened.conversations.clock,
                 wait_raise_s=settings.handoff_wait_raise_s,
             )
-            hub.handoff_listeners.append(feed.announce)
+            turns.handoff_listeners.append(feed.announce)
             positions = QueuePositions(opened.conversations, hub)
             feed.queue_listeners.append(positions.on_queue_event)
 
@@ -133,7 +141,7 @@ def create_app(
             bus.on_resubscribe(feed.resync)
             await bus.start()
             stack.push_async_callback(bus.close)
-            stack.push_async_callback(hub.close)
+            stack.push_async_callback(turns.close)
             feed.start()
             stack.push_async_callback(feed.close)
             stack.push_async_callback(positions.close)
@@ -149,6 +157,7 @@ def create_app(
             app.state.channel = Channel(
                 service=opened.conversations,
                 hub=hub,
+                turns=turns,
                 tokens=tokens,
                 limits=limits,
                 metrics=metrics,
@@ -170,6 +179,7 @@ def create_app(
         openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.include_router(agent_api_router)
+    app.include_router(desk_actions_router)
     app.include_router(history_router)
     app.include_router(replies_router)
 

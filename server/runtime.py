@@ -100,12 +100,13 @@ def open_runtime(
         engine = make_engine(settings.records_url)
         init_db(engine)
         stack.callback(engine.dispose)
+        queue = SqlHandoffQueue(engine, clock=clock)
         deps = TurnDependencies(
             analyzer=analyzer,
             retriever=kb,
             policy=policy,
             responder=responder,
-            queue=SqlHandoffQueue(engine, clock=clock),
+            queue=queue,
             clock=clock,
         )
         checkpointer = stack.enter_context(open_checkpointer(settings))
@@ -118,5 +119,5 @@ def open_runtime(
             responder=responder,
             engine=engine,
             bot=bot,
-            conversations=ConversationService(bot=bot, engine=engine, clock=clock),
+            conversations=ConversationService(bot=bot, engine=engine, clock=clock, queue=queue),
         )

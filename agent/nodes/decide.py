@@ -8,11 +8,11 @@ from agent.dependencies import TurnDependencies
 from agent.ownership import Owner
 from agent.policy.decision import CustomerHistory, PolicyInput
 from agent.sentiment.reading import ConversationSentiment, SentimentReading
-from agent.state import ConversationState
+from agent.state import ConversationState, Node
 from knowledge.types import RetrievalResult
 
 
-def make_decide_node(deps: TurnDependencies) -> Any:
+def make_decide_node(deps: TurnDependencies) -> Node:
     def decide(state: ConversationState) -> dict[str, Any]:
         turn = state.get("turn", 0) + 1
         retrieval = state["retrieval"]

@@ -9,7 +9,7 @@ from langgraph.config import get_config
 from agent.dependencies import TurnDependencies
 from agent.handoff import HandoffPackage, QueueTicket
 from agent.ownership import Owner, transition
-from agent.state import ConversationState
+from agent.state import ConversationState, Node
 from agent.summary import handoff_rationale, issue_summary
 
 
@@ -24,7 +24,7 @@ def customer_notice(ticket: QueueTicket) -> str:
     )
 
 
-def make_handoff_node(deps: TurnDependencies) -> Any:
+def make_handoff_node(deps: TurnDependencies) -> Node:
     def handoff(state: ConversationState) -> dict[str, Any]:
         decision = state["decision"]
         transcript = state.get("transcript", [])  # `decide` already added this turn's message
@@ -66,7 +66,7 @@ def make_handoff_node(deps: TurnDependencies) -> Any:
     return handoff
 
 
-def make_await_human_node(deps: TurnDependencies) -> Any:
+def make_await_human_node(deps: TurnDependencies) -> Node:
     """While a human owns (or is about to own) the conversation the bot stays quiet.
 
     The reading and decision are still recorded; a fresh trigger while queued raises the waiting

@@ -10,11 +10,11 @@ from agent.dependencies import TurnDependencies
 from agent.policy.tone import select_tone
 from agent.responders.base import ReplyRequest
 from agent.sentiment.reading import ConversationSentiment, SentimentReading
-from agent.state import ConversationState
+from agent.state import ConversationState, Node
 from knowledge.types import RetrievalResult
 
 
-def make_respond_node(deps: TurnDependencies) -> Any:
+def make_respond_node(deps: TurnDependencies) -> Node:
     def respond(state: ConversationState) -> dict[str, Any]:
         write = get_stream_writer()
         decision = state["decision"]

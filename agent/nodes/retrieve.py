@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from agent.dependencies import TurnDependencies
-from agent.state import ConversationState
+from agent.state import ConversationState, Node
 
 
-def make_retrieve_node(deps: TurnDependencies) -> Any:
+def make_retrieve_node(deps: TurnDependencies) -> Node:
     def retrieve(state: ConversationState) -> dict[str, Any]:
         result = deps.retriever.search(state["message"], k=deps.retrieval_k)
         return {"retrieval": result.to_dict()}

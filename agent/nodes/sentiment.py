@@ -7,10 +7,10 @@ from typing import Any
 from agent.dependencies import TurnDependencies
 from agent.sentiment.reading import SentimentReading
 from agent.sentiment.trend import summarize
-from agent.state import ConversationState
+from agent.state import ConversationState, Node
 
 
-def make_sentiment_node(deps: TurnDependencies) -> Any:
+def make_sentiment_node(deps: TurnDependencies) -> Node:
     def sentiment(state: ConversationState) -> dict[str, Any]:
         earlier = [e["text"] for e in state.get("transcript", []) if e["role"] == "customer"]
         reading = deps.analyzer.analyze(state["message"], context=earlier[-4:])

@@ -8,9 +8,9 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from agent.policy.tone import contains_boilerplate
 from agent.prompts import ANSWER_SYSTEM_PROMPT, NOTES_TEMPLATE, PASSAGE_TEMPLATE
 from agent.responders.base import Citation, Reply, ReplyRequest, Responder, TokenSink
-from agent.responders.grounded import is_boilerplate
 from knowledge.types import Passage
 
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -133,7 +133,7 @@ def without_boilerplate(text: str) -> str:
     lines = []
     for line in text.split("\n"):
         sentences = _SENTENCE.split(line)
-        kept = [s for s in sentences if not is_boilerplate(s)]
+        kept = [s for s in sentences if contains_boilerplate(s) is None]
         if kept or not line.strip():
             lines.append(" ".join(kept) if len(kept) != len(sentences) else line)
     return "\n".join(lines).strip()

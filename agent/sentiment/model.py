@@ -44,7 +44,8 @@ class LinearHead:
         logits += self.weights[:, HASH_SIZE:] @ np.asarray(features.dense, dtype=np.float32)
         logits -= logits.max()
         exp = np.exp(logits)
-        return (exp / exp.sum()).astype(np.float32)
+        probabilities: FloatArray = (exp / exp.sum()).astype(np.float32)
+        return probabilities
 
     def probability_of(self, features: MessageFeatures, name: str) -> float:
         return float(self.probabilities(features)[self.classes.index(name)])

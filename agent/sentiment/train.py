@@ -11,7 +11,6 @@ agent/sentiment/model/sentiment.npz`` where DIR holds the TweetEval files (see M
 from __future__ import annotations
 
 import argparse
-import json
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,6 +22,7 @@ import numpy as np
 from agent.sentiment.cues import detect
 from agent.sentiment.features import HASH_SIZE, N_FEATURES, featurize, hashed_weight
 from agent.sentiment.model import SENTIMENT_CLASSES, LinearHead, SentimentModel
+from knowledge.jsonl import numbered_objects
 
 OWN_DATA_PATH = Path(__file__).resolve().parents[2] / "evals" / "data" / "support_sentiment.jsonl"
 EMOTION_CLASSES = ("anger", "joy", "optimism", "sadness")
@@ -73,14 +73,9 @@ def read_labelled(
         raise LabelledDataError(f"{path}: no such file")
     examples: list[Example] = []
     with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise LabelledDataError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        for line in numbered_objects(handle):
+            number, row = line.number, line.value
+            if row is None or not isinstance(row.get("text"), str):
                 raise LabelledDataError(f"{path}:{number}: expected an object with a string 'text'")
             label = row.get("label")
             if label not in classes:

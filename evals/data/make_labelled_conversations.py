@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 HELD_OUT = ("hotel", "utilities")
 
@@ -479,7 +480,7 @@ BOT_SORRY = "Sorry to hear that. Here's what usually fixes it: the steps in the 
 BOT_MISS = "I couldn't find an answer to that in our help centre."
 
 
-def _courses(rng: random.Random, lines: dict[str, list[str]]) -> list[tuple[str, bool, list]]:
+def _courses(rng: random.Random, lines: dict[str, list[str]]) -> list[tuple[str, bool, list[Any]]]:
     """Each course: (kind, ended badly, turns as (line, grounded or None))."""
     pick = rng.choice
     return [
@@ -599,7 +600,7 @@ def _courses(rng: random.Random, lines: dict[str, list[str]]) -> list[tuple[str,
     ]
 
 
-def _turns(rng: random.Random, steps: list) -> list[dict]:
+def _turns(rng: random.Random, steps: list[Any]) -> list[dict[str, Any]]:
     turns = []
     for text, grounded in steps:
         turns.append({"speaker": "customer", "text": text})
@@ -610,7 +611,7 @@ def _turns(rng: random.Random, steps: list) -> list[dict]:
     return turns
 
 
-def build(rounds: int = 2, seed: int = 12) -> list[dict]:
+def build(rounds: int = 2, seed: int = 12) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     rows = []
     for domain, lines in LINES.items():

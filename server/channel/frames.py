@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.records.models import Message
+
+if TYPE_CHECKING:
+    from agent.bot import TurnResult
 
 MAX_FRAME_BYTES = 64 * 1024  # 8,000 characters of text fit with room for JSON escapes
 MAX_CLIENT_ID_CHARS = 128
@@ -232,6 +235,28 @@ def handoff_frame(ticket: dict[str, Any]) -> dict[str, Any]:
         "position": ticket.get("position"),
         "estimated_wait_s": ticket.get("estimated_wait_s"),
         "severity": ticket.get("severity"),
+    }
+
+
+def closed_frame(reason: str) -> dict[str, Any]:
+    return {"type": "closed", "reason": reason}
+
+
+def reading_frame(result: TurnResult) -> dict[str, Any]:
+    """A turn's sentiment reading and decision, for the consoles watching the conversation."""
+    return {
+        "type": "reading",
+        "turn": result.turn,
+        "owner": result.owner,
+        "reading": result.reading.to_dict(),
+        "trend": result.sentiment.trend,
+        "decision": {
+            "escalate": result.decision.escalate,
+            "rule": result.decision.rule,
+            "severity": result.decision.severity,
+            "risk": result.decision.risk,
+            "reason": result.decision.reason,
+        },
     }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from agent.messages import InvalidMessage, clean_customer_message
+from server.channel.catch_up import catch_up
 from server.channel.feedback import take_feedback
 from server.channel.frames import (
     ClientFeedback,
@@ -24,10 +25,10 @@ from server.channel.frames import (
     ClientResume,
     ClientTyping,
     FrameError,
+    closed_frame,
     encode,
     error_frame,
     handoff_frame,
-    message_frame,
     parse_client_frame,
 )
 from server.channel.identity import verify_customer
@@ -36,7 +37,8 @@ from server.channel.rate_limits import AddressLimits, ChannelLimits, TokenBucket
 from server.channel.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.metrics import ChannelMetrics
 from server.records.errors import ConversationNotFound
-from server.turns.hub import Audience, ConversationHub, Frame, closed_frame
+from server.turns.hub import Audience, ConversationHub, Frame
+from server.turns.runner import TurnRunner
 from server.turns.service import ConversationService
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ class Channel:
 
     service: ConversationService
     hub: ConversationHub
+    turns: TurnRunner
     tokens: ResumeTokens
     limits: ChannelLimits
     metrics: ChannelMetrics
@@ -138,7 +141,7 @@ class ChatConnection:
         try:
             owner = await asyncio.to_thread(service.owner, conversation_id)
             missed, ticket, _ = await asyncio.to_thread(
-                self._catch_up, conversation_id, self.last_sent_seq, owner
+                catch_up, self.channel.service, conversation_id, self.last_sent_seq, owner
             )
         except Exception:
             # The next resync or the widget's own resume will catch up.
@@ -238,7 +241,7 @@ class ChatConnection:
         if self.conversation_id is None:
             await self._start_session(frame)
         assert self.conversation_id is not None
-        self.channel.hub.submit_turn(
+        self.channel.turns.submit_turn(
             self.conversation_id, frame.client_message_id, text, on_error=self.deliver
         )
 
@@ -296,7 +299,7 @@ class ChatConnection:
             self._bind(conversation_id)
         try:
             missed, ticket, latest = await asyncio.to_thread(
-                self._catch_up, conversation_id, frame.last_seq, owner
+                catch_up, service, conversation_id, frame.last_seq, owner
             )
         except BaseException:
             self._release_held()
@@ -318,32 +321,12 @@ class ChatConnection:
         for live in held:
             self.deliver(live)
         # A server process that died mid-turn left the customer's last message unanswered.
-        hub.recover_turn(conversation_id)
+        self.channel.turns.recover_turn(conversation_id)
 
     def _release_held(self) -> None:
         held, self.holding = self.holding or [], None
         for live in held:
             self.deliver(live)
-
-    def _catch_up(
-        self, conversation_id: str, last_seq: int, owner: str
-    ) -> tuple[list[Frame], dict[str, Any] | None, int]:
-        """The missed messages as frames (replies linked to the message they answer), the
-        queue status when the conversation waits for a person, and the latest stored seq."""
-        service = self.channel.service
-        frames: list[Frame] = []
-        asked: str | None = None
-        latest = 0
-        # Read from the start so each replayed reply can name the message it answers.
-        for message in service.messages_after(conversation_id, 0):
-            latest = max(latest, message.seq)
-            if message.role == "customer":
-                asked = message.client_message_id
-            if message.seq > last_seq:
-                reply_to = asked if message.role in ("bot", "system") else None
-                frames.append(message_frame(message, reply_to=reply_to))
-        ticket = service.queue_status(conversation_id) if owner == "queued" else None
-        return frames, ticket, latest
 
 
 async def serve_chat_socket(websocket: WebSocket, channel: Channel) -> None:

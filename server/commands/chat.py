@@ -35,9 +35,7 @@ def run_chat(args: argparse.Namespace) -> int:
     out = sys.stdout
     with open_runtime(settings, progress=interactive, say=_say) as runtime:
         service = runtime.conversations
-        conversation_id = args.conversation or service.start_conversation(
-            customer_id=args.customer
-        )
+        conversation_id = args.conversation or service.start_conversation(customer_id=args.customer)
         if interactive:
             print(
                 f"Tideline chat · conversation {conversation_id} · "

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from knowledge.jsonl import numbered_objects
+
 
 class CommandError(Exception):
     """A user-facing failure: the CLI prints ``tideline: <message>`` and exits with status 2."""
@@ -20,7 +22,9 @@ def count_lines(path: Path) -> int:
         return sum(1 for line in handle if line.strip())
 
 
-def read_jsonl(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_jsonl(
+    path: Path, *, required: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)`` for each non-blank line; raise CommandError on a bad line.
 
     Batch commands stop at the first malformed line (and write no output): a half-processed batch
@@ -29,19 +33,13 @@ def read_jsonl(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
     with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise CommandError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict):
-                raise CommandError(f"{path}:{number}: expected a JSON object")
+        for line in numbered_objects(handle):
+            if line.value is None:
+                raise CommandError(f"{path}:{line.number}: {line.problem}")
             for key in required:
-                if key not in obj:
-                    raise CommandError(f"{path}:{number}: missing field {key!r}")
-            yield number, obj
+                if key not in line.value:
+                    raise CommandError(f"{path}:{line.number}: missing field {key!r}")
+            yield line.number, line.value
 
 
 @contextmanager

@@ -20,7 +20,8 @@ from sqlmodel import Session
 from server.desk.views import queue_item
 from server.events.bus import DESK_TOPIC, EventBus, Frame
 from server.records.errors import HandoffNotFound
-from server.records.handoffs import get_handoff, raise_long_waits
+from server.records.handoffs import get_handoff
+from server.records.queue_order import raise_long_waits
 
 log = logging.getLogger(__name__)
 

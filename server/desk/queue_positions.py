@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from sqlmodel import Session
 
 from server.channel.frames import handoff_frame
-from server.records.handoffs import median_claim_wait, waiting_handoffs
+from server.records.queue_order import waiting_handoffs
 from server.turns.hub import ConversationHub
-from server.turns.service import SECONDS_PER_QUEUE_POSITION, ConversationService
+from server.turns.service import ConversationService
 
 log = logging.getLogger(__name__)
 
@@ -56,22 +57,12 @@ class QueuePositions:
 
     def tickets(self) -> list[tuple[str, dict[str, Any]]]:
         """(conversation id, its place and estimated wait) for every waiting handoff, in order."""
+        # The queue's own ticket, so the place and wait pushed here are the ones a new customer is told.
+        queue = self.service.queue
         with Session(self.service.engine) as session:
-            per_place = (
-                median_claim_wait(session=session, now=self.service.clock())
-                or SECONDS_PER_QUEUE_POSITION
-            )
             return [
-                (
-                    handoff.conversation_id,
-                    {
-                        "handoff_id": handoff.id,
-                        "position": place,
-                        "estimated_wait_s": round(place * per_place, 1),
-                        "severity": handoff.severity,
-                    },
-                )
-                for place, handoff in enumerate(waiting_handoffs(session=session), 1)
+                (handoff.conversation_id, asdict(queue.ticket(session, handoff)))
+                for handoff in waiting_handoffs(session=session)
             ]
 
     async def close(self) -> None:

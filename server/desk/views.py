@@ -9,8 +9,8 @@ from sqlmodel import Session
 from agent.policy.config import PolicyConfig
 from server.desk.auth import DeskAgent
 from server.desk.queue_rows import row_context
-from server.records.handoffs import desk_handoffs
 from server.records.models import Handoff, Message
+from server.records.queue_order import desk_handoffs
 
 
 def queue_item(handoff: Handoff, *, now: float) -> dict[str, Any]:

@@ -37,7 +37,12 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from server.events.redis_bus import CONNECTION_ERRORS, instance_id, report_crash, unreachable_error
+from server.events.redis_connection import (
+    CONNECTION_ERRORS,
+    instance_id,
+    report_crash,
+    unreachable_error,
+)
 
 log = logging.getLogger(__name__)
 

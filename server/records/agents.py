@@ -9,9 +9,9 @@ import secrets
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from server.records.clock import now_or_clock
 from server.records.errors import AgentNameTaken, AgentNotFound
 from server.records.models import AGENT_ROLES, Agent
-from server.records.ownership import now_or_clock
 
 # A token is "<agent id>.<secret>": the id finds the row, the secret is checked against the hash.
 # The secret carries 256 random bits, so a single salted SHA-256 is enough; no slow KDF needed.

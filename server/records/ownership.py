@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from agent.ownership import Owner, OwnershipError, transition
-from server.records.errors import ConversationNotFound
+from server.records.clock import now_or_clock
+from server.records.conversations import get_conversation
 from server.records.models import Conversation, OwnershipChange
-
-
-def now_or_clock(now: float | None) -> float:
-    return time.time() if now is None else now
-
-
-def get_conversation(*, session: Session, conversation_id: str) -> Conversation:
-    conversation = session.get(Conversation, conversation_id, populate_existing=True)
-    if conversation is None:
-        raise ConversationNotFound(conversation_id)
-    return conversation
 
 
 def _check_actor(actor: str) -> None:

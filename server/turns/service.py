@@ -1,25 +1,64 @@
-"""ConversationService: one customer turn end to end: stored message, graph turn, records."""
+"""ConversationService: one customer turn end to end: stored message, graph turn, records.
+
+A turn has two steps, both run under the conversation's lock (``server/turns/locks.py``):
+``open_turn`` stores the customer's message and reads, in the same write lock, the conversation's
+owner and any earlier copy of the message (a resend); ``run_turn`` runs the graph with that owner
+and commits what the turn decided in one transaction: the reading, the decision, the handoff it
+opened or raised, and the reply or the customer's notice. A process killed before that commit
+leaves only the customer's message, and the turn run again for it is the same turn.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Generator
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent.bot import SupportBot, TurnResult
-from agent.messages import clean_customer_message
+from agent.messages import CustomerText, clean_customer_message
 from agent.ownership import Owner
 from agent.policy.decision import CustomerHistory
-from server.records import store
-from server.records.handoffs import median_claim_wait, queue_position
+from server.records.conversations import create_conversation, get_conversation
+from server.records.customers import customer_history
+from server.records.handoffs import waiting_handoff_for
 from server.records.locks import conversation_lock
+from server.records.messages import append_message, messages_after, take_customer_message
 from server.records.models import DecisionRecord, Message
+from server.records.queue import SqlHandoffQueue
+from server.records.readings import record_decision, record_reading
 
-# The estimated wait per queue place while no claim has been timed yet (as SqlHandoffQueue does).
-SECONDS_PER_QUEUE_POSITION = 120.0
+
+@dataclass(frozen=True)
+class Stored:
+    """A message committed to the records: deliver it, with its ``seq``."""
+
+    message: Message
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A piece of the reply being written."""
+
+    delta: str
+
+
+TurnEvent = Stored | Streamed
+
+
+@dataclass(frozen=True)
+class OpenedTurn:
+    """A customer message the turn is for, and the conversation as it stood when it was stored."""
+
+    conversation_id: str
+    text: CustomerText
+    message: Message
+    message_id: int
+    owner: str
+    history: CustomerHistory | None
+    resend: bool  # the message was stored before: show it again, run nothing
 
 
 @dataclass
@@ -27,154 +66,108 @@ class ConversationService:
     bot: SupportBot
     engine: Engine
     clock: Callable[[], float]
+    queue: SqlHandoffQueue
 
     def start_conversation(self, *, customer_id: str | None = None) -> str:
         with Session(self.engine) as session:
-            conversation = store.create_conversation(
+            conversation = create_conversation(
                 session=session, customer_id=customer_id, now=self.clock()
             )
             return conversation.id
 
-    def customer_message(
-        self,
-        conversation_id: str,
-        text: str,
-        *,
-        client_message_id: str | None = None,
-        on_token: Callable[[str], None] | None = None,
-        on_stored: Callable[[Message], None] | None = None,
-    ) -> TurnResult:
-        """Store the customer's message, run the turn, and record reading, decision and reply.
-
-        Invalid input raises ``InvalidMessage`` before anything is stored. ``on_stored`` is called
-        with each message once it is committed (the customer's, then the reply), so a channel can
-        deliver it with its ``seq``. The whole turn holds the conversation's cross-process lock.
-        """
-        message = clean_customer_message(text, max_chars=self.bot.max_message_chars)
-        with conversation_lock(self.engine, conversation_id):
-            with Session(self.engine) as session:
-                conversation = store.get_conversation(
-                    session=session, conversation_id=conversation_id
-                )
-                stored = store.append_message(
-                    session=session,
-                    conversation_id=conversation_id,
-                    role="customer",
-                    text=message,
-                    client_message_id=client_message_id,
-                    now=self.clock(),
-                )
-                history = self._history(session, conversation.customer_id)
-                owner = conversation.owner
-                message_id = stored.id
-                if on_stored is not None:
-                    on_stored(stored)
-            assert message_id is not None
-            return self._complete_turn(
-                conversation_id,
-                message,
-                message_id=message_id,
-                owner=owner,
-                history=history,
-                on_token=on_token,
-                on_stored=on_stored,
-            )
-
-    def finish_interrupted_turn(
-        self,
-        conversation_id: str,
-        *,
-        on_token: Callable[[str], None] | None = None,
-        on_stored: Callable[[Message], None] | None = None,
-    ) -> tuple[Message, TurnResult] | None:
-        """Run the turn of a customer message that was stored but never answered.
-
-        A server process killed in the middle of a turn leaves the customer's message stored with
-        no decision (the reading, decision and reply are committed together) and the graph's
-        checkpoint at the turn before. Whichever process the customer reconnects to runs that turn
-        again. Under the cross-process lock, so a turn still running elsewhere is waited for and
-        then found complete. Returns the message and the result, or None when nothing was owed.
-        """
-        with conversation_lock(self.engine, conversation_id):
-            with Session(self.engine) as session:
-                conversation = store.get_conversation(
-                    session=session, conversation_id=conversation_id
-                )
-                last = self._unanswered(session, conversation.id, conversation.owner)
-                if last is None or last.id is None:
-                    return None
-                history = self._history(session, conversation.customer_id)
-                owner = conversation.owner
-            result = self._complete_turn(
-                conversation_id,
-                last.text,
-                message_id=last.id,
-                owner=owner,
-                history=history,
-                on_token=on_token,
-                on_stored=on_stored,
-            )
-            return last, result
-
-    def unanswered_message(self, conversation_id: str) -> Message | None:
-        """The customer's latest message when its turn never completed (see above), else None."""
+    def open_turn(
+        self, conversation_id: str, text: CustomerText, *, client_message_id: str | None = None
+    ) -> OpenedTurn:
+        """Store the customer's message (or find its earlier copy) and read who owns the
+        conversation, in one write lock; commits. Raises ``ConversationClosed`` for a new message
+        to a closed conversation and ``ConversationNotFound``."""
         with Session(self.engine) as session:
-            conversation = store.get_conversation(session=session, conversation_id=conversation_id)
-            return self._unanswered(session, conversation.id, conversation.owner)
-
-    @staticmethod
-    def _unanswered(session: Session, conversation_id: str, owner: str) -> Message | None:
-        if owner == Owner.CLOSED.value:
-            return None
-        last = session.exec(
-            select(Message)
-            .where(Message.conversation_id == conversation_id, Message.role == "customer")
-            .order_by(col(Message.seq).desc())
-            .limit(1)
-        ).first()
-        if last is None:
-            return None
-        # The decision is committed with the reply: a message without one was never answered.
-        answered = session.exec(
-            select(DecisionRecord.id).where(DecisionRecord.message_id == last.id)
-        ).first()
-        return last if answered is None else None
-
-    def _history(self, session: Session, customer_id: str | None) -> CustomerHistory | None:
-        if not customer_id:
-            return None
-        return store.customer_history(session=session, customer_id=customer_id, now=self.clock())
-
-    def _complete_turn(
-        self,
-        conversation_id: str,
-        message: str,
-        *,
-        message_id: int,
-        owner: str,
-        history: CustomerHistory | None,
-        on_token: Callable[[str], None] | None,
-        on_stored: Callable[[Message], None] | None,
-    ) -> TurnResult:
-        result = self.bot.take_turn(
-            conversation_id, message, customer_history=history, owner=owner, on_token=on_token
-        )
-
-        # The turn's reading, decision and reply go in one transaction: all of them or none.
-        with Session(self.engine) as session:
-            now = self.clock()
-            store.record_reading(
+            taken = take_customer_message(
                 session=session,
                 conversation_id=conversation_id,
-                message_id=message_id,
+                text=text,
+                client_message_id=client_message_id,
+                now=self.clock(),
+            )
+            assert taken.message.id is not None
+            return OpenedTurn(
+                conversation_id=conversation_id,
+                text=text,
+                message=taken.message,
+                message_id=taken.message.id,
+                owner=taken.owner,
+                history=None if taken.resend else self._history(session, taken.customer_id),
+                resend=taken.resend,
+            )
+
+    def owed_turn(self, conversation_id: str) -> OpenedTurn | None:
+        """The customer's latest message when its turn never completed, else None.
+
+        A server process killed in the middle of a turn leaves the customer's message stored with
+        no decision (the decision is committed with everything else the turn wrote). Whichever
+        process the customer reconnects to runs that turn again.
+        """
+        with Session(self.engine) as session:
+            conversation = get_conversation(session=session, conversation_id=conversation_id)
+            if conversation.owner == Owner.CLOSED.value:
+                return None
+            last = session.exec(
+                select(Message)
+                .where(Message.conversation_id == conversation_id, Message.role == "customer")
+                .order_by(col(Message.seq).desc())
+                .limit(1)
+            ).first()
+            if last is None or last.id is None:
+                return None
+            answered = session.exec(
+                select(DecisionRecord.id).where(DecisionRecord.message_id == last.id)
+            ).first()
+            if answered is not None:
+                return None
+            return OpenedTurn(
+                conversation_id=conversation_id,
+                # Stored text was cleaned when it arrived; cleaning it again changes nothing.
+                text=clean_customer_message(last.text, max_chars=self.bot.max_message_chars),
+                message=last,
+                message_id=last.id,
+                owner=conversation.owner,
+                history=self._history(session, conversation.customer_id),
+                resend=False,
+            )
+
+    def run_turn(self, opened: OpenedTurn) -> Generator[TurnEvent, None, TurnResult]:
+        """Run the graph for the opened message, yielding the reply's pieces as they are written
+        and the stored reply once committed; returns the turn's result."""
+        cid = opened.conversation_id
+        with Session(self.engine) as session:
+            # A handoff the turn opens or raises is written in this session, committed below.
+            with self.queue.within(session, cid):
+                turn = self.bot.stream_turn(
+                    cid,
+                    opened.text,
+                    customer_history=opened.history,
+                    owner=opened.owner,
+                    message_id=str(opened.message_id),
+                )
+                while True:
+                    try:
+                        yield Streamed(next(turn))
+                    except StopIteration as finished:
+                        result: TurnResult = finished.value
+                        break
+            now = self.clock()
+            record_reading(
+                session=session,
+                conversation_id=cid,
+                message_id=opened.message_id,
                 reading=result.reading,
                 now=now,
                 commit=False,
             )
-            store.record_decision(
+            record_decision(
                 session=session,
-                conversation_id=conversation_id,
-                message_id=message_id,
+                conversation_id=cid,
+                message_id=opened.message_id,
                 turn=result.turn,
                 decision=result.decision,
                 now=now,
@@ -182,9 +175,9 @@ class ConversationService:
             )
             reply = None
             if result.reply is not None:
-                reply = store.append_message(
+                reply = append_message(
                     session=session,
-                    conversation_id=conversation_id,
+                    conversation_id=cid,
                     role="system" if result.handed_off else "bot",
                     text=result.reply.text,
                     citations=[c.to_dict() for c in result.reply.citations],
@@ -194,43 +187,51 @@ class ConversationService:
             session.commit()
             if reply is not None:
                 session.refresh(reply)
-                if on_stored is not None:
-                    on_stored(reply)
+                yield Stored(reply)
         return result
 
-    def find_client_message(self, conversation_id: str, client_message_id: str) -> Message | None:
-        """The customer message already stored under this client id: a resend, not a new turn."""
-        with Session(self.engine) as session:
-            return session.exec(
-                select(Message).where(
-                    Message.conversation_id == conversation_id,
-                    Message.client_message_id == client_message_id,
-                )
-            ).first()
+    def customer_message(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        on_token: Callable[[str], None] | None = None,
+    ) -> TurnResult:
+        """A whole turn for a caller that is its own channel (the terminal chat, benchmarks):
+        checks the text, takes the lock, stores the message, runs the turn.
+
+        Raises ``InvalidMessage`` before anything is stored.
+        """
+        message = clean_customer_message(text, max_chars=self.bot.max_message_chars)
+        with conversation_lock(self.engine, conversation_id):
+            turn = self.run_turn(self.open_turn(conversation_id, message))
+            while True:
+                try:
+                    event = next(turn)
+                except StopIteration as finished:
+                    return finished.value  # type: ignore[no-any-return]
+                if isinstance(event, Streamed) and on_token is not None:
+                    on_token(event.delta)
+
+    def _history(self, session: Session, customer_id: str | None) -> CustomerHistory | None:
+        if not customer_id:
+            return None
+        return customer_history(session=session, customer_id=customer_id, now=self.clock())
 
     def messages_after(self, conversation_id: str, seq: int) -> list[Message]:
         """What a reconnecting channel missed: the messages after ``seq``, in order."""
         with Session(self.engine) as session:
-            return store.messages_after(session=session, conversation_id=conversation_id, seq=seq)
+            return messages_after(session=session, conversation_id=conversation_id, seq=seq)
 
     def owner(self, conversation_id: str) -> str:
         """Who owns the conversation now; raises ``ConversationNotFound`` for an unknown id."""
         with Session(self.engine) as session:
-            return store.get_conversation(session=session, conversation_id=conversation_id).owner
+            return get_conversation(session=session, conversation_id=conversation_id).owner
 
     def queue_status(self, conversation_id: str) -> dict[str, Any] | None:
         """The waiting handoff's place in the queue and estimated wait, None when not queued."""
         with Session(self.engine) as session:
-            handoff = store.waiting_handoff_for(session=session, conversation_id=conversation_id)
+            handoff = waiting_handoff_for(session=session, conversation_id=conversation_id)
             if handoff is None:
                 return None
-            position = queue_position(session=session, handoff=handoff)
-            per_position = median_claim_wait(session=session, now=self.clock())
-            return {
-                "handoff_id": handoff.id,
-                "position": position,
-                "estimated_wait_s": round(
-                    position * (per_position or SECONDS_PER_QUEUE_POSITION), 1
-                ),
-                "severity": handoff.severity,
-            }
+            return asdict(self.queue.ticket(session, handoff))

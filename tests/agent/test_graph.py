@@ -163,9 +163,9 @@ def test_control_characters_are_dropped_and_the_rest_kept() -> None:
 def test_a_closed_conversation_takes_no_more_turns() -> None:
     bot = SupportBot(make_deps())
     bot.take_turn("c-closed", "hello")
-    bot.set_owner("c-closed", "closed")
+    # The records closed it: their owner goes into the turn.
     with pytest.raises(InvalidMessage) as caught:
-        bot.take_turn("c-closed", "hello again")
+        bot.take_turn("c-closed", "hello again", owner="closed")
     assert caught.value.code == "conversation_closed"
 
 
@@ -189,3 +189,23 @@ def test_concurrent_conversations_do_not_mix() -> None:
     for n in range(4):
         texts = [e["text"] for e in bot.snapshot(f"conv-{n}")["transcript"] if e["role"] == "customer"]
         assert texts == [f"question {i} from conv-{n}" for i in range(3)]
+
+
+def test_a_turn_run_again_for_the_same_message_is_the_same_turn() -> None:
+    """A process killed after a turn's checkpoint but before its records runs that turn again on
+    restart: the graph counts the message once, its reading and transcript entries too."""
+    bot = SupportBot(make_deps())
+    bot.take_turn("c-again", "where is my refund?", message_id="1")
+    first = bot.take_turn("c-again", "and how long does it take?", message_id="2")
+    again = bot.take_turn("c-again", "and how long does it take?", message_id="2")
+    assert first.turn == again.turn == 2
+    state = bot.snapshot("c-again")
+    assert len(state["readings"]) == 2
+    assert [e["role"] for e in state["transcript"]] == ["customer", "bot", "customer", "bot"]
+    following = bot.take_turn("c-again", "thanks", message_id="3")
+    assert following.turn == 3
+
+    # The conversation's very first turn, run again, is still its first.
+    bot.take_turn("c-first", "hello there", message_id="9")
+    rerun = bot.take_turn("c-first", "hello there", message_id="9")
+    assert rerun.turn == 1 and len(bot.snapshot("c-first")["readings"]) == 1

@@ -206,8 +206,8 @@ def test_hand_back_lets_the_bot_answer_again_with_the_note(
 ) -> None:
     bot, _ = make_bot()
     bot.take_turn("conv-back", "Put me through to a person please.")
-    bot.set_owner("conv-back", "human")
-    while_human = bot.take_turn("conv-back", "ok thanks for sorting the refund")
+    # An agent claimed it: the records' owner goes into the turn.
+    while_human = bot.take_turn("conv-back", "ok thanks for sorting the refund", owner="human")
     assert while_human.reply is None
     assert while_human.reading.label == "positive"  # still read while a human owns it
     bot.hand_back("conv-back", "Refund of $49 issued for the duplicate charge.")

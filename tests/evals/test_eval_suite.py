@@ -207,9 +207,11 @@ def test_calibrate_uses_the_outcomes_agents_labelled_in_the_console(
     from sqlmodel import Session
 
     from agent.handoff import HandoffPackage
-    from server.records import store
+    from server.records.agents import create_agent
+    from server.records.conversations import create_conversation
     from server.records.db import init_db, make_engine
-    from server.records.handoffs import claim_handoff, label_handoff
+    from server.records.handoff_moves import claim_handoff
+    from server.records.handoffs import label_handoff
     from server.records.queue import SqlHandoffQueue
 
     records = f"sqlite:///{tmp_path / 'desk.db'}"
@@ -220,10 +222,10 @@ def test_calibrate_uses_the_outcomes_agents_labelled_in_the_console(
         "could someone tell me the opening hours please": False,
     }
     with Session(engine) as session:
-        agent, _ = store.create_agent(session=session, name="labeller")
+        agent, _ = create_agent(session=session, name="labeller")
     for text, warranted in verdicts.items():
         with Session(engine) as session:
-            conversation = store.create_conversation(session=session)
+            conversation = create_conversation(session=session)
         ticket = SqlHandoffQueue(engine).enqueue(
             HandoffPackage(
                 conversation_id=conversation.id,

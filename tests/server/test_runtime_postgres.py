@@ -9,7 +9,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from agent.settings import Settings
-from server.records import store
+from server.records.conversations import get_conversation
+from server.records.messages import messages_after
 from server.runtime import open_runtime
 
 pytestmark = pytest.mark.postgres
@@ -35,9 +36,9 @@ def test_a_conversation_continues_after_a_restart_on_postgres(
         state = runtime.bot.snapshot(cid)
         assert [e["role"] for e in state["transcript"]] == ["customer", "bot", "customer", "system"]
         with Session(runtime.engine) as session:
-            messages = store.messages_after(session=session, conversation_id=cid)
+            messages = messages_after(session=session, conversation_id=cid)
             assert [m.seq for m in messages] == [1, 2, 3, 4]
-            assert store.get_conversation(session=session, conversation_id=cid).owner == "queued"
+            assert get_conversation(session=session, conversation_id=cid).owner == "queued"
             # The graph's checkpoints are in the same database, not in a file under the data dir.
             count = session.exec(  # type: ignore[call-overload]
                 text("SELECT count(*) FROM checkpoints WHERE thread_id = :cid").bindparams(cid=cid)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from agent.settings import Settings
 from server.app import create_app
 from server.channel.rate_limits import ChannelLimits
 from server.runtime import Runtime, open_runtime
-from server.turns.service import ConversationService
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +45,7 @@ def slow_runtime(channel_runtime: Runtime) -> Runtime:
         channel_runtime,
         responder=responder,
         bot=bot,
-        conversations=ConversationService(bot=bot, engine=channel_runtime.engine, clock=time.time),
+        conversations=dataclasses.replace(channel_runtime.conversations, bot=bot),
     )
 
 

@@ -221,7 +221,7 @@ def test_a_turn_a_dead_server_never_finished_is_answered_on_resume(
     server the customer reconnects to answers it, once, and the graph counts it as one turn."""
     from sqlmodel import Session
 
-    from server.records import store
+    from server.records.messages import append_message
 
     async def scenario() -> None:
         client = await open_client(chat_server)
@@ -232,7 +232,7 @@ def test_a_turn_a_dead_server_never_finished_is_answered_on_resume(
         conversation_id = session["conversation_id"]
         # What a SIGKILL in the middle of the next turn leaves behind: the message, nothing else.
         with Session(channel_runtime.engine) as db:
-            owed = store.append_message(
+            owed = append_message(
                 session=db,
                 conversation_id=conversation_id,
                 role="customer",

@@ -18,12 +18,14 @@ from sqlmodel import Session, SQLModel
 
 from agent.handoff import HandoffPackage
 from server.cli import main
-from server.records import migrations, store
+from server.records import migrations
+from server.records.conversations import create_conversation
 from server.records.db import init_db, make_engine, normalise_url
-from server.records.handoffs import waiting_handoffs
+from server.records.messages import append_message, messages_after
 from server.records.migrations import MigrationError
 from server.records.models import Handoff
 from server.records.queue import SqlHandoffQueue
+from server.records.queue_order import waiting_handoffs
 
 HEAD = migrations.head_revision()
 
@@ -117,7 +119,7 @@ def test_the_one_waiting_handoff_rule_holds_on_a_migrated_database(
 ) -> None:
     init_db(empty_engine)
     with Session(empty_engine) as session:
-        conversation_id = store.create_conversation(session=session).id
+        conversation_id = create_conversation(session=session).id
     queue = SqlHandoffQueue(empty_engine)
     queue.enqueue(make_package(conversation_id, severity="medium"))
     queue.enqueue(make_package(conversation_id, severity="high"))  # raises, never a second ticket
@@ -153,8 +155,8 @@ def test_a_database_made_before_migrations_keeps_its_rows(
 ) -> None:
     create_legacy_tables(empty_engine)
     with Session(empty_engine) as session:
-        conversation_id = store.create_conversation(session=session, customer_id="cust-7").id
-        store.append_message(
+        conversation_id = create_conversation(session=session, customer_id="cust-7").id
+        append_message(
             session=session, conversation_id=conversation_id, role="customer", text="refund?"
         )
     SqlHandoffQueue(empty_engine).enqueue(make_package(conversation_id, created_at=100.0))
@@ -169,13 +171,12 @@ def test_a_database_made_before_migrations_keeps_its_rows(
     with Session(empty_engine) as session:
         (handoff,) = waiting_handoffs(session=session)
         assert (handoff.conversation_id, handoff.wait_raises) == (conversation_id, 0)
-        later = store.append_message(
+        later = append_message(
             session=session, conversation_id=conversation_id, role="customer", text="hello?"
         )
         assert later.seq == 2
         texts = [
-            m.text
-            for m in store.messages_after(session=session, conversation_id=conversation_id, seq=0)
+            m.text for m in messages_after(session=session, conversation_id=conversation_id, seq=0)
         ]
         assert texts == ["refund?", "hello?"]
 

@@ -10,8 +10,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from server.records import store
+from server.records.conversations import create_conversation
 from server.records.db import init_db, make_engine, normalise_url
+from server.records.messages import append_message
 from server.records.models import Message
 
 
@@ -47,8 +48,8 @@ def test_a_message_needs_a_real_conversation(engine: Engine) -> None:
 
 def test_seq_is_unique_per_conversation_in_the_schema(engine: Engine) -> None:
     with Session(engine) as session:
-        conversation_id = store.create_conversation(session=session).id
-        store.append_message(session=session, conversation_id=conversation_id, role="bot", text="a")
+        conversation_id = create_conversation(session=session).id
+        append_message(session=session, conversation_id=conversation_id, role="bot", text="a")
         session.add(
             Message(conversation_id=conversation_id, seq=1, role="bot", text="b", created_at=0.0)
         )

@@ -11,10 +11,16 @@ from sqlmodel import Session
 
 from agent.handoff import HandoffPackage
 from agent.sentiment.reading import SentimentReading
-from server.records import store
+from server.records.agents import create_agent
+from server.records.conversations import create_conversation, get_conversation
+from server.records.customers import earlier_conversations
 from server.records.desk_stats import desk_stats
-from server.records.handoffs import claim_handoff, label_handoff, raise_long_waits
+from server.records.handoff_moves import claim_handoff
+from server.records.handoffs import get_handoff, label_handoff
+from server.records.messages import append_message
 from server.records.queue import SqlHandoffQueue
+from server.records.queue_order import raise_long_waits
+from server.records.readings import record_reading
 
 MakePackage = Callable[..., HandoffPackage]
 T0 = 1_800_000_000.0
@@ -22,7 +28,7 @@ T0 = 1_800_000_000.0
 
 def _queued(engine: Engine, make_package: MakePackage, *, severity: str = "medium") -> str:
     with Session(engine) as session:
-        conversation_id = store.create_conversation(session=session, now=T0).id
+        conversation_id = create_conversation(session=session, now=T0).id
     ticket = SqlHandoffQueue(engine, clock=lambda: T0).enqueue(
         make_package(conversation_id, severity=severity, created_at=T0)
     )
@@ -56,7 +62,7 @@ def test_concurrent_sweeps_raise_a_handoff_once(engine: Engine, make_package: Ma
     with ThreadPoolExecutor(4) as pool:
         assert sum(pool.map(sweep, range(4))) == 1
     with Session(engine) as session:
-        handoff = store.get_handoff(session=session, handoff_id=handoff_id)
+        handoff = get_handoff(session=session, handoff_id=handoff_id)
         assert (handoff.severity, handoff.wait_raises) == ("high", 1)
 
 
@@ -66,10 +72,10 @@ def test_a_claimed_or_critical_handoff_does_not_rise(
     critical = _queued(engine, make_package, severity="critical")
     claimed = _queued(engine, make_package)
     with Session(engine) as session:
-        agent, _ = store.create_agent(session=session, name="rises")
+        agent, _ = create_agent(session=session, name="rises")
         claim_handoff(session=session, handoff_id=claimed, agent_id=agent.id, now=T0 + 10)
         assert raise_long_waits(session=session, now=T0 + 900, after_s=300) == []
-        assert store.get_handoff(session=session, handoff_id=critical).severity == "critical"
+        assert get_handoff(session=session, handoff_id=critical).severity == "critical"
 
 
 def _reading(score: float) -> SentimentReading:
@@ -87,16 +93,16 @@ def _reading(score: float) -> SentimentReading:
 def _conversation_with(
     session: Session, *, scores: list[float], now: float, customer_id: str | None = None
 ) -> str:
-    conversation = store.create_conversation(session=session, customer_id=customer_id, now=now)
+    conversation = create_conversation(session=session, customer_id=customer_id, now=now)
     for i, score in enumerate(scores):
-        message = store.append_message(
+        message = append_message(
             session=session,
             conversation_id=conversation.id,
             role="customer",
             text=f"message {i + 1}",
             now=now + i,
         )
-        store.record_reading(
+        record_reading(
             session=session,
             conversation_id=conversation.id,
             message_id=message.id,
@@ -111,10 +117,8 @@ def test_earlier_conversations_of_a_known_customer(engine: Engine) -> None:
         first = _conversation_with(session, scores=[0.2, -0.6], now=T0, customer_id="cust-7")
         _conversation_with(session, scores=[0.1], now=T0 + 50, customer_id="someone-else")
         current = _conversation_with(session, scores=[-0.3], now=T0 + 100, customer_id="cust-7")
-        conversation = store.get_conversation(session=session, conversation_id=current)
-        earlier = store.earlier_conversations(
-            session=session, customer_id="cust-7", before=conversation
-        )
+        conversation = get_conversation(session=session, conversation_id=current)
+        earlier = earlier_conversations(session=session, customer_id="cust-7", before=conversation)
     assert [c["conversation_id"] for c in earlier] == [first]
     assert earlier[0]["opening"] == "message 1" and earlier[0]["turns"] == 2
     assert (earlier[0]["entry_score"], earlier[0]["latest_score"]) == (0.2, -0.6)
@@ -124,7 +128,7 @@ def test_supervisor_figures(engine: Engine, make_package: MakePackage) -> None:
     with Session(engine) as session:
         calm = [_conversation_with(session, scores=[0.1, 0.5], now=T0) for _ in range(8)]
         worse = _conversation_with(session, scores=[0.3, -0.7], now=T0)
-        store.append_message(
+        append_message(
             session=session,
             conversation_id=worse,
             role="bot",
@@ -132,7 +136,7 @@ def test_supervisor_figures(engine: Engine, make_package: MakePackage) -> None:
             citations=[{"doc_id": "refunds", "title": "Refunds"}],
             now=T0 + 5,
         )
-        store.append_message(
+        append_message(
             session=session,
             conversation_id=calm[0],
             role="bot",
@@ -141,7 +145,7 @@ def test_supervisor_figures(engine: Engine, make_package: MakePackage) -> None:
             now=T0 + 5,
         )
         escalated = _conversation_with(session, scores=[-0.5], now=T0)
-        agent, _ = store.create_agent(session=session, name="stats")
+        agent, _ = create_agent(session=session, name="stats")
     ticket = SqlHandoffQueue(engine, clock=lambda: T0 + 2).enqueue(
         make_package(escalated, rule="explicit_request", created_at=T0 + 2)
     )

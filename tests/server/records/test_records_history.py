@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from agent.sentiment.reading import SentimentReading
-from server.records import store
+from server.records.conversations import create_conversation
+from server.records.customers import customer_history, touch_customer
+from server.records.messages import append_message
+from server.records.readings import record_reading
 
 DAY = 86_400.0
 NOW = 1_800_000_000.0
@@ -19,12 +22,12 @@ def _reading(score: float) -> SentimentReading:
 
 
 def _conversation(session: Session, customer: str, at: float, scores: list[float]) -> str:
-    conversation_id = store.create_conversation(session=session, customer_id=customer, now=at).id
+    conversation_id = create_conversation(session=session, customer_id=customer, now=at).id
     for score in scores:
-        message = store.append_message(
+        message = append_message(
             session=session, conversation_id=conversation_id, role="customer", text="...", now=at
         )
-        store.record_reading(
+        record_reading(
             session=session,
             conversation_id=conversation_id,
             message_id=message.id,
@@ -40,7 +43,7 @@ def test_repeat_customer_with_worsening_arcs(session: Session) -> None:
     _conversation(session, "cust-7", NOW - 3 * DAY, [-0.2, -0.7])
     _conversation(session, "cust-7", NOW - 60, [-0.3])  # today's, one reading so far
     _conversation(session, "someone-else", NOW - DAY, [0.1, -0.9])
-    history = store.customer_history(session=session, customer_id="cust-7", now=NOW)
+    history = customer_history(session=session, customer_id="cust-7", now=NOW)
     assert history.recent_conversations == 3
     assert history.worsening_arc is True
 
@@ -49,18 +52,18 @@ def test_customer_whose_contacts_ended_better_is_not_worsening(session: Session)
     _conversation(session, "cust-8", NOW - 5 * DAY, [-0.6, 0.4])
     _conversation(session, "cust-8", NOW - 2 * DAY, [-0.5, 0.3])
     _conversation(session, "cust-8", NOW - 60, [-0.4])
-    history = store.customer_history(session=session, customer_id="cust-8", now=NOW)
+    history = customer_history(session=session, customer_id="cust-8", now=NOW)
     assert history.recent_conversations == 3
     assert history.worsening_arc is False
 
 
 def test_unknown_customer_has_no_history(session: Session) -> None:
-    history = store.customer_history(session=session, customer_id="never-seen", now=NOW)
+    history = customer_history(session=session, customer_id="never-seen", now=NOW)
     assert history.recent_conversations == 0 and history.worsening_arc is False
 
 
 def test_customer_is_recorded_once_and_last_seen_moves(session: Session) -> None:
-    store.create_conversation(session=session, customer_id="cust-9", now=NOW - DAY)
-    store.create_conversation(session=session, customer_id="cust-9", now=NOW)
-    customer = store.touch_customer(session=session, customer_id="cust-9", now=NOW - 5)
+    create_conversation(session=session, customer_id="cust-9", now=NOW - DAY)
+    create_conversation(session=session, customer_id="cust-9", now=NOW)
+    customer = touch_customer(session=session, customer_id="cust-9", now=NOW - 5)
     assert customer.created_at == NOW - DAY and customer.last_seen == NOW

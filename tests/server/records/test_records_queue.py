@@ -12,10 +12,15 @@ from sqlmodel import Session, func, select
 
 from agent.handoff import HandoffPackage, HandoffQueue
 from agent.ownership import OwnershipError
-from server.records import store
+from server.records.agents import create_agent
+from server.records.conversations import create_conversation, get_conversation
 from server.records.errors import HandoffNotFound, HandoffNotWaiting
+from server.records.handoff_moves import claim_handoff, close_handoff, return_handoff
+from server.records.handoffs import get_handoff, label_handoff
 from server.records.models import Handoff
+from server.records.ownership import ownership_changes
 from server.records.queue import SqlHandoffQueue
+from server.records.queue_order import waiting_handoffs
 
 MakePackage = Callable[..., HandoffPackage]
 
@@ -30,12 +35,12 @@ class Clock:
 
 def _conversation(engine: Engine) -> str:
     with Session(engine) as session:
-        return store.create_conversation(session=session).id
+        return create_conversation(session=session).id
 
 
 def _agent(engine: Engine, name: str) -> str:
     with Session(engine) as session:
-        agent, _ = store.create_agent(session=session, name=name)
+        agent, _ = create_agent(session=session, name=name)
         return agent.id
 
 
@@ -50,9 +55,9 @@ def test_enqueue_stores_the_package_and_queues_the_conversation(
     assert ticket.estimated_wait_s == 120.0  # no claims yet: the default per position
 
     with Session(engine) as session:  # a new session: the row was committed, not just flushed
-        handoff = store.get_handoff(session=session, handoff_id=ticket.handoff_id)
-        conversation = store.get_conversation(session=session, conversation_id=conversation_id)
-        moves = store.ownership_changes(session=session, conversation_id=conversation_id)
+        handoff = get_handoff(session=session, handoff_id=ticket.handoff_id)
+        conversation = get_conversation(session=session, conversation_id=conversation_id)
+        moves = ownership_changes(session=session, conversation_id=conversation_id)
     assert handoff.status == "waiting" and handoff.rule == "frustration"
     assert handoff.transcript == [{"role": "customer", "text": "where is my refund", "seq": 1}]
     assert handoff.cited_doc_ids == ["refunds"] and handoff.sentiment_series[0]["score"] == -0.7
@@ -75,7 +80,7 @@ def test_queue_orders_by_severity_then_waiting_time(
     # positions as each was told on arrival
     assert [tickets[n].position for n in ("m1", "h1", "m2", "c1")] == [1, 1, 3, 1]
     with Session(engine) as session:
-        waiting = store.waiting_handoffs(session=session)
+        waiting = waiting_handoffs(session=session)
     assert [h.id for h in waiting] == [tickets[n].handoff_id for n in ("c1", "h1", "m1", "m2")]
 
 
@@ -103,9 +108,9 @@ def test_second_trigger_raises_priority_without_a_second_ticket(
             .select_from(Handoff)
             .where(Handoff.conversation_id == conversation_id)
         ).one()
-        handoff = store.get_handoff(session=session, handoff_id=ticket.handoff_id)
-        behind = store.get_handoff(session=session, handoff_id=ahead.handoff_id)
-        moves = store.ownership_changes(session=session, conversation_id=conversation_id)
+        handoff = get_handoff(session=session, handoff_id=ticket.handoff_id)
+        behind = get_handoff(session=session, handoff_id=ahead.handoff_id)
+        moves = ownership_changes(session=session, conversation_id=conversation_id)
     assert rows == 1
     assert handoff.priority_raises == 3
     assert [e["reason"] for e in handoff.priority_log][:2] == [
@@ -131,7 +136,7 @@ def test_enqueue_refuses_a_conversation_a_human_owns(
     ticket = queue.enqueue(make_package(conversation_id))
     agent_id = _agent(engine, "Ana")
     with Session(engine) as session:
-        store.claim_handoff(session=session, handoff_id=ticket.handoff_id, agent_id=agent_id)
+        claim_handoff(session=session, handoff_id=ticket.handoff_id, agent_id=agent_id)
     with pytest.raises(OwnershipError):
         queue.enqueue(make_package(conversation_id))
     with Session(engine) as session:
@@ -152,9 +157,7 @@ def test_concurrent_claims_have_exactly_one_winner(
         with Session(engine) as session:
             start.wait()
             try:
-                store.claim_handoff(
-                    session=session, handoff_id=ticket.handoff_id, agent_id=agent_id
-                )
+                claim_handoff(session=session, handoff_id=ticket.handoff_id, agent_id=agent_id)
             except HandoffNotWaiting:
                 return "lost"
             return "won"
@@ -164,8 +167,8 @@ def test_concurrent_claims_have_exactly_one_winner(
     assert outcomes.count("won") == 1
     winner = agents[outcomes.index("won")]
     with Session(engine) as session:
-        handoff = store.get_handoff(session=session, handoff_id=ticket.handoff_id)
-        moves = store.ownership_changes(session=session, conversation_id=conversation_id)
+        handoff = get_handoff(session=session, handoff_id=ticket.handoff_id)
+        moves = ownership_changes(session=session, conversation_id=conversation_id)
     assert handoff.status == "claimed" and handoff.claimed_by == winner
     assert [(m.to_owner, m.actor) for m in moves] == [
         ("queued", "bot"),
@@ -181,7 +184,7 @@ def test_claim_wait_feeds_the_estimate(engine: Engine, make_package: MakePackage
         ticket = queue.enqueue(make_package(_conversation(engine), created_at=clock.now))
         clock.now += wait
         with Session(engine) as session:
-            claimed = store.claim_handoff(
+            claimed = claim_handoff(
                 session=session, handoff_id=ticket.handoff_id, agent_id=agent_id, now=clock.now
             )
         assert claimed.wait_seconds == wait
@@ -199,18 +202,18 @@ def test_return_close_and_label(engine: Engine, make_package: MakePackage) -> No
     t2 = queue.enqueue(make_package(second))
     with Session(engine) as session:
         with pytest.raises(ValueError, match="still waiting"):
-            store.label_handoff(
+            label_handoff(
                 session=session, handoff_id=t1.handoff_id, agent_id=agent_id, warranted=True
             )
-        store.claim_handoff(session=session, handoff_id=t1.handoff_id, agent_id=agent_id)
-        returned = store.return_handoff(
+        claim_handoff(session=session, handoff_id=t1.handoff_id, agent_id=agent_id)
+        returned = return_handoff(
             session=session, handoff_id=t1.handoff_id, agent_id=agent_id, reason="address fixed"
         )
-        store.claim_handoff(session=session, handoff_id=t2.handoff_id, agent_id=agent_id)
-        closed = store.close_handoff(
+        claim_handoff(session=session, handoff_id=t2.handoff_id, agent_id=agent_id)
+        closed = close_handoff(
             session=session, handoff_id=t2.handoff_id, agent_id=agent_id, reason="refunded"
         )
-        labelled = store.label_handoff(
+        labelled = label_handoff(
             session=session,
             handoff_id=t2.handoff_id,
             agent_id=agent_id,
@@ -218,12 +221,11 @@ def test_return_close_and_label(engine: Engine, make_package: MakePackage) -> No
             resolved=True,
         )
         with pytest.raises(HandoffNotWaiting, match="is closed"):
-            store.claim_handoff(session=session, handoff_id=t2.handoff_id, agent_id=agent_id)
+            claim_handoff(session=session, handoff_id=t2.handoff_id, agent_id=agent_id)
         owners = [
-            store.get_conversation(session=session, conversation_id=c).owner
-            for c in (first, second)
+            get_conversation(session=session, conversation_id=c).owner for c in (first, second)
         ]
-        last_move = store.ownership_changes(session=session, conversation_id=first)[-1]
+        last_move = ownership_changes(session=session, conversation_id=first)[-1]
         assert returned.status == "returned" and returned.returned_at is not None
         assert closed.status == "closed" and closed.closed_at is not None
         assert (labelled.warranted, labelled.resolved) == (False, True)
@@ -237,5 +239,5 @@ def test_claim_by_unknown_agent_is_refused(engine: Engine, make_package: MakePac
     ticket = queue.enqueue(make_package(_conversation(engine)))
     with Session(engine) as session:
         with pytest.raises(LookupError, match="no active agent"):
-            store.claim_handoff(session=session, handoff_id=ticket.handoff_id, agent_id="ghost")
-        assert store.get_handoff(session=session, handoff_id=ticket.handoff_id).status == "waiting"
+            claim_handoff(session=session, handoff_id=ticket.handoff_id, agent_id="ghost")
+        assert get_handoff(session=session, handoff_id=ticket.handoff_id).status == "waiting"

@@ -15,7 +15,8 @@ import redis.asyncio as aioredis
 from redis_relay import RedisRelay
 
 from server.events.bus import Frame, conversation_topic
-from server.events.redis_bus import RedisEventBus, RedisUnreachable
+from server.events.redis_bus import RedisEventBus
+from server.events.redis_connection import RedisUnreachable
 
 pytestmark = pytest.mark.redis
 

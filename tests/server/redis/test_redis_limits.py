@@ -15,7 +15,7 @@ import pytest
 import redis.asyncio as aioredis
 from redis_relay import RedisRelay
 
-from server.events.redis_bus import RedisUnreachable
+from server.events.redis_connection import RedisUnreachable
 from server.events.redis_limits import RedisAddressLimits, limits_client
 
 pytestmark = pytest.mark.redis

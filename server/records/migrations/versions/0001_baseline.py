@@ -25,6 +25,18 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgres
 WAITING = sa.text("status = 'waiting'")
 
 
+def _conversation_id() -> sa.Column[str]:
+    """The column tying a row to its conversation (a new Column each time: tables cannot share)."""
+    return sa.Column(
+        "conversation_id", sa.String(length=36), sa.ForeignKey("conversations.id"), nullable=False
+    )
+
+
+def _agent_id(name: str) -> sa.Column[str]:
+    """An optional reference to an agent account (who claimed, labelled or wrote)."""
+    return sa.Column(name, sa.String(length=36), sa.ForeignKey("agents.id"))
+
+
 def upgrade() -> None:
     op.create_table(
         "agents",
@@ -60,12 +72,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "handoffs",
-        sa.Column(
-            "conversation_id",
-            sa.String(length=36),
-            sa.ForeignKey("conversations.id"),
-            nullable=False,
-        ),
+        _conversation_id(),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("severity", sa.String(length=16), nullable=False),
         sa.Column("rule", sa.String(length=64), nullable=False),
@@ -80,13 +87,13 @@ def upgrade() -> None:
         sa.Column("severity_rank", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.Float(), nullable=False),
         sa.Column("claimed_at", sa.Float()),
-        sa.Column("claimed_by", sa.String(length=36), sa.ForeignKey("agents.id")),
+        _agent_id("claimed_by"),
         sa.Column("wait_seconds", sa.Float()),
         sa.Column("returned_at", sa.Float()),
         sa.Column("closed_at", sa.Float()),
         sa.Column("warranted", sa.Boolean()),
         sa.Column("resolved", sa.Boolean()),
-        sa.Column("labelled_by", sa.String(length=36), sa.ForeignKey("agents.id")),
+        _agent_id("labelled_by"),
         sa.Column("labelled_at", sa.Float()),
         sa.Column("priority_raises", sa.Integer(), nullable=False),
         sa.Column("wait_raises", sa.Integer(), nullable=False),
@@ -109,14 +116,9 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("client_message_id", sa.String(length=128)),
         sa.Column("citations", JSON, nullable=False),
-        sa.Column("author_agent_id", sa.String(length=36), sa.ForeignKey("agents.id")),
+        _agent_id("author_agent_id"),
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "conversation_id",
-            sa.String(length=36),
-            sa.ForeignKey("conversations.id"),
-            nullable=False,
-        ),
+        _conversation_id(),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.Float(), nullable=False),
         sa.UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
@@ -127,12 +129,7 @@ def upgrade() -> None:
     op.create_table(
         "ownership_changes",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "conversation_id",
-            sa.String(length=36),
-            sa.ForeignKey("conversations.id"),
-            nullable=False,
-        ),
+        _conversation_id(),
         sa.Column("from_owner", sa.String(length=16), nullable=False),
         sa.Column("to_owner", sa.String(length=16), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
@@ -143,12 +140,7 @@ def upgrade() -> None:
     op.create_table(
         "decisions",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "conversation_id",
-            sa.String(length=36),
-            sa.ForeignKey("conversations.id"),
-            nullable=False,
-        ),
+        _conversation_id(),
         sa.Column("message_id", sa.Integer(), sa.ForeignKey("messages.id")),
         sa.Column("turn", sa.Integer(), nullable=False),
         sa.Column("escalate", sa.Boolean(), nullable=False),
@@ -167,12 +159,7 @@ def upgrade() -> None:
     op.create_table(
         "sentiment_readings",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "conversation_id",
-            sa.String(length=36),
-            sa.ForeignKey("conversations.id"),
-            nullable=False,
-        ),
+        _conversation_id(),
         sa.Column("message_id", sa.Integer(), sa.ForeignKey("messages.id")),
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("label", sa.String(length=16), nullable=False),
