@@ -51,7 +51,7 @@ class QueuePositions:
                 log.exception("could not read the queue to tell customers their place")
                 return
             for conversation_id, ticket in tickets:
-                self.hub.publish(conversation_id, handoff_frame(ticket))
+                self.hub.publish(conversation_id, handoff_frame(ticket), customer_only=True)
             if not self._again:
                 return
 

@@ -66,13 +66,27 @@ class ConversationHub:
             if not subscribers:
                 del self.subscribers[conversation_id]
 
-    def publish(self, conversation_id: str, frame: Frame, *, desk_only: bool = False) -> None:
-        """Send a frame to every socket of the conversation, on every server process."""
+    def publish(
+        self,
+        conversation_id: str,
+        frame: Frame,
+        *,
+        desk_only: bool = False,
+        customer_only: bool = False,
+    ) -> None:
+        """Send a frame to every socket of the conversation, on every server process.
+
+        ``desk_only`` frames (readings, internal notes) never reach the customer; ``customer_only``
+        frames (the customer's place in the queue) are not the console's business.
+        """
         if frame["type"] == "message":
             self.metrics.messages.labels(role=frame["role"]).inc()
         self.bus.publish(
             conversation_topic(conversation_id),
-            {"audience": "desk" if desk_only else "all", "frame": frame},
+            {
+                "audience": "desk" if desk_only else "customer" if customer_only else "all",
+                "frame": frame,
+            },
         )
 
     def on_event(self, topic: str, event: Frame) -> bool:
@@ -80,10 +94,10 @@ class ConversationHub:
         conversation_id = conversation_of(topic)
         if conversation_id is None:
             return False
-        desk_only = event.get("audience") == "desk"
+        audience = event.get("audience", "all")
         frame = event["frame"]
         for subscriber in list(self.subscribers.get(conversation_id, ())):
-            if desk_only and subscriber.audience != "desk":
+            if audience != "all" and subscriber.audience != audience:
                 continue
             subscriber.deliver(frame)
         return True

@@ -162,7 +162,7 @@ class TurnRunner:
         if result.handed_off:
             self.metrics.escalations.labels(rule=result.decision.rule or "unknown").inc()
         if result.handoff and (result.handed_off or result.decision.raise_priority):
-            self.hub.publish(conversation_id, handoff_frame(result.handoff))
+            self.hub.publish(conversation_id, handoff_frame(result.handoff), customer_only=True)
             event = "opened" if result.handed_off else "raised"
             for listener in self.handoff_listeners:
                 listener(result.handoff["handoff_id"], event)
