@@ -61,7 +61,7 @@ class LocalMiniLMEmbedder:
         self,
         model_dir: Path | None = None,
         *,
-        batch_size: int = 32,
+        batch_size: int | None = None,
         token_budget: int = 2048,
         backend: Literal["onnx", "numpy"] = "onnx",
         precision: Precision = "int8",
@@ -71,11 +71,15 @@ class LocalMiniLMEmbedder:
     ) -> None:
         self.model_dir = model_dir
         self.cache_dir = cache_dir
-        self.batch_size = batch_size
-        self.token_budget = token_budget
         self.backend = backend
         # The NumPy reference has no quantised form.
         self.precision: Precision = "fp32" if backend == "numpy" else precision
+        # The int8 graph quantises activations with one scale per run, so batch mates (and their
+        # padding) would move a text's vector (cosine down to 0.98 between batch sizes): it embeds
+        # one text per run, which is also faster per core (no padding) and makes a text's vector
+        # the same at ingest and at query time. The fp32 graph gains from batching.
+        self.batch_size = batch_size or (1 if self.precision == "int8" else 32)
+        self.token_budget = token_budget
         self.threads = threads
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self._model: MiniLM | None = None
