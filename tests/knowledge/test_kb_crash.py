@@ -182,11 +182,11 @@ def killed_ingest(
     return not finished
 
 
-def snapshot(kb: KnowledgeBase) -> dict[str, tuple[str, str, tuple[float, ...]]]:
+def snapshot(kb: KnowledgeBase) -> dict[str, tuple[str, str, np.ndarray]]:
     """Chunk id -> (section, text, vector) of everything search can see."""
     got = kb.collection.get(include=["documents", "metadatas", "embeddings"])
     return {
-        cid: (str((meta or {}).get("section")), text or "", tuple(np.round(vector, 5)))
+        cid: (str((meta or {}).get("section")), text or "", np.asarray(vector, dtype=np.float32))
         for cid, meta, text, vector in zip(
             got["ids"], got["metadatas"] or [], got["documents"] or [], got["embeddings"],
             strict=True,
@@ -219,7 +219,9 @@ def assert_converged(kb: KnowledgeBase, clean: dict) -> None:
     got = snapshot(kb)
     assert sorted(got) == sorted(clean)
     assert {k: v[:2] for k, v in got.items()} == {k: v[:2] for k, v in clean.items()}
-    assert got == clean  # and the vectors are the new version's
+    # And the vectors are the new version's (a server's transport may round the last digits).
+    drift = max(float(np.abs(got[k][2] - clean[k][2]).max()) for k in clean)
+    assert drift < 1e-4
     for i in range(30):
         for passage in kb.search(f"{MARKER}{i} old policy", k=5).passages:
             assert MARKER not in passage.text, (
