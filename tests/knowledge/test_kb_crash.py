@@ -24,7 +24,6 @@ import numpy as np
 import pytest
 
 from knowledge import KnowledgeBase, default_embedder, open_knowledge_base
-from knowledge.minilm import bundled_model_dir, cached_graph
 
 pytestmark = pytest.mark.slow
 
@@ -99,14 +98,6 @@ def write_version(root: Path, version: int) -> Path:
             encoding="utf-8",
         )
     return root
-
-
-@pytest.fixture(scope="module")
-def graph_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The int8 graph, built once and copied into each data dir (each run would rebuild it)."""
-    cache = tmp_path_factory.mktemp("models")
-    cached_graph(bundled_model_dir(), cache)
-    return cache
 
 
 def data_dir(root: Path, graph_cache: Path) -> Path:
