@@ -171,7 +171,6 @@ def quantise(fp32: bytes, out: Path) -> None:
             weight_type=QuantType.QInt8,
             per_channel=True,
             op_types_to_quantize=QUANTISED_OPS,
-            nodes_to_exclude=[],
         )
 
 
