@@ -66,7 +66,10 @@ class Settings(BaseSettings):
     )
     embedding_model: str = Field(
         default="local-minilm",
-        description="'local-minilm' (bundled, offline) or an OpenAI embeddings model name.",
+        description=(
+            "'local-minilm' (bundled, offline, int8), 'local-minilm-fp32' (the unquantised graph) "
+            "or an OpenAI embeddings model name."
+        ),
     )
 
     policy_path: Path | None = Field(

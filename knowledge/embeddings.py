@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from knowledge.minilm import MiniLM, bundled_model_dir
+from knowledge.minilm import GRAPH_VERSION, MiniLM, Precision, bundled_model_dir, weights_id
 
 LOCAL_MODEL = "local-minilm"
+LOCAL_MODEL_FP32 = "local-minilm-fp32"  # the unquantised graph: slower, the reference vectors
 # Dimensions of OpenAI's embedding models, so `dim` is known without a network call.
 OPENAI_DIMS = {
     "text-embedding-3-small": 1536,
@@ -32,11 +35,23 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
+def embedder_fingerprint(embedder: Embedder) -> str:
+    """What a store records about its vectors: model, quantisation and version when known.
+
+    Two embedders with the same fingerprint give the same vectors, so a store whose vectors carry
+    another fingerprint is re-embedded rather than searched with mixed vectors. Embedders that do
+    not say (a test double, a third-party class) are known by their name.
+    """
+    return str(getattr(embedder, "fingerprint", None) or embedder.name)
+
+
 class LocalMiniLMEmbedder:
     """all-MiniLM-L6-v2 on onnxruntime; texts are batched by length so little time goes on padding.
 
     The model is loaded (checksums verified, graph built) at the first ``embed`` or ``load``, so
-    commands that embed nothing, like re-ingesting unchanged documents, do not pay for it.
+    commands that embed nothing, like re-ingesting unchanged documents, do not pay for it. One
+    text (a query) runs on one thread; a batch runs ``workers`` length-sorted sub-batches at once,
+    one thread each, so ingest uses both cores with a single copy of the model.
     """
 
     name = "all-MiniLM-L6-v2"
@@ -46,21 +61,35 @@ class LocalMiniLMEmbedder:
         self,
         model_dir: Path | None = None,
         *,
-        batch_size: int = 32,
+        batch_size: int | None = None,
         token_budget: int = 2048,
         backend: Literal["onnx", "numpy"] = "onnx",
+        precision: Precision = "int8",
         threads: int = 1,
+        workers: int | None = None,
         cache_dir: Path | None = None,
     ) -> None:
         self.model_dir = model_dir
         self.cache_dir = cache_dir
-        self.batch_size = batch_size
-        self.token_budget = token_budget
         self.backend = backend
+        # The NumPy reference has no quantised form.
+        self.precision: Precision = "fp32" if backend == "numpy" else precision
+        # The int8 graph quantises activations with one scale per run, so batch mates (and their
+        # padding) would move a text's vector (cosine down to 0.98 between batch sizes): it embeds
+        # one text per run, which is also faster per core (no padding) and makes a text's vector
+        # the same at ingest and at query time. The fp32 graph gains from batching.
+        self.batch_size = batch_size or (1 if self.precision == "int8" else 32)
+        self.token_budget = token_budget
         self.threads = threads
+        self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self._model: MiniLM | None = None
-        # The tokenizer's padding settings are shared state; one caller encodes at a time.
+        self._pool: ThreadPoolExecutor | None = None
+        # The tokenizer's padding settings are shared state; one caller tokenizes at a time.
         self._lock = threading.Lock()
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.name}/{weights_id()}/{self.precision}/{GRAPH_VERSION}"
 
     def load(self) -> MiniLM:
         with self._lock:
@@ -68,6 +97,7 @@ class LocalMiniLMEmbedder:
                 self._model = MiniLM(
                     self.model_dir or bundled_model_dir(),
                     backend=self.backend,
+                    precision=self.precision,
                     threads=self.threads,
                     cache_dir=self.cache_dir,
                 )
@@ -79,9 +109,20 @@ class LocalMiniLMEmbedder:
             return out
         model = self.load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        batches = self._batches(order, texts)
         with self._lock:
-            for picked in self._batches(order, texts):
-                out[picked] = model.encode([texts[i] for i in picked])
+            inputs = [model.tokenize([texts[i] for i in picked]) for picked in batches]
+        if len(batches) > 1 and self.workers > 1:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="minilm")
+                pool = self._pool
+            # onnxruntime releases the GIL while it runs, so the sub-batches really run at once.
+            vectors = list(pool.map(lambda feed: model.run(*feed), inputs))
+        else:
+            vectors = [model.run(*feed) for feed in inputs]
+        for picked, rows in zip(batches, vectors, strict=True):
+            out[picked] = rows
         return out
 
     def _batches(self, order: list[int], texts: list[str]) -> list[list[int]]:
@@ -127,6 +168,7 @@ class OpenAIEmbedder:
             kwargs["check_embedding_ctx_length"] = False
         self.client = OpenAIEmbeddings(**kwargs)
         self.name = model
+        self.fingerprint = f"openai/{model}"
         self._dim = OPENAI_DIMS.get(model)
 
     @property
@@ -144,13 +186,15 @@ class OpenAIEmbedder:
         return unit
 
 
-@lru_cache(maxsize=1)
-def default_embedder(cache_dir: Path | None = None) -> LocalMiniLMEmbedder:
-    """The bundled MiniLM (checksums, weights and graph take ~2-3 s at first use).
+@lru_cache(maxsize=4)
+def default_embedder(
+    cache_dir: Path | None = None, precision: Precision = "int8"
+) -> LocalMiniLMEmbedder:
+    """The bundled MiniLM, one per process (checksums and graph take a few seconds at first use).
 
     With ``cache_dir`` (the data directory's model cache) the ONNX graph is built once and reused.
     """
-    return LocalMiniLMEmbedder(cache_dir=cache_dir)
+    return LocalMiniLMEmbedder(cache_dir=cache_dir, precision=precision)
 
 
 def build_embedder(
@@ -160,7 +204,10 @@ def build_embedder(
     base_url: str | None = None,
     cache_dir: Path | None = None,
 ) -> Embedder:
-    """The embedder ``Settings.embedding_model`` names: 'local-minilm' or an OpenAI model name."""
+    """The embedder ``Settings.embedding_model`` names: 'local-minilm' (int8), 'local-minilm-fp32'
+    or an OpenAI model name."""
     if model in (LOCAL_MODEL, LocalMiniLMEmbedder.name, "all-minilm-l6-v2"):
         return default_embedder(cache_dir=cache_dir)
+    if model == LOCAL_MODEL_FP32:
+        return default_embedder(cache_dir=cache_dir, precision="fp32")
     return OpenAIEmbedder(model, api_key=api_key, base_url=base_url)

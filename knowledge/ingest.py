@@ -1,4 +1,11 @@
-"""Incremental ingestion: only new or changed documents are chunked, embedded and written."""
+"""Incremental ingestion: only new, changed or damaged documents are chunked, embedded and written.
+
+Each document is replaced through the manifest (``knowledge.store.manifest``): its new chunks are
+written under a new generation, the manifest is flipped, then the old chunks are deleted. A killed
+ingest therefore leaves every document either whole in its old version or whole in its new one,
+plus invisible leftovers; running the ingest again finishes the work and removes them, so re-runs
+(and ``--prune``) converge to exactly what one clean ingest gives.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +14,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from chromadb.api.models.Collection import Collection
-from tqdm import tqdm
 
-from knowledge.chunking import CHUNKER_VERSION, Chunker, embedding_text
+from knowledge.chunking import CHUNKER_VERSION, Chunker
 from knowledge.documents import Problem
-from knowledge.embeddings import Embedder
-from knowledge.types import Chunk, Document
-
-BATCH = 64  # chunks embedded and written per call: bounds memory and keeps the progress bar moving
+from knowledge.embeddings import Embedder, embedder_fingerprint
+from knowledge.store import (
+    DocumentEntry,
+    Manifest,
+    Replacement,
+    StoreState,
+    chunks_hash,
+    generation,
+    remove_leftovers,
+    write_replacements,
+)
+from knowledge.types import Document
 
 
 @dataclass
@@ -27,11 +41,12 @@ class IngestReport:
     removed: int = 0
     failed: int = 0
     chunks_written: int = 0
+    leftovers_removed: int = 0  # chunks a killed earlier run left behind, now deleted
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.leftovers_removed)
 
     def summary(self) -> str:
         return (
@@ -49,34 +64,23 @@ def content_hash(doc: Document) -> str:
     return sha.hexdigest()
 
 
-def stored_documents(collection: Collection) -> dict[str, tuple[str, str, list[str]]]:
-    """doc_id -> (content hash, source, chunk ids) of what the collection holds now."""
-    got = collection.get(include=["metadatas"])
-    out: dict[str, tuple[str, str, list[str]]] = {}
-    for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-        meta = meta or {}
-        doc_id = str(meta.get("doc_id", cid.rsplit("#", 1)[0]))
-        entry = out.setdefault(
-            doc_id, (str(meta.get("content_hash", "")), str(meta.get("source", "")), [])
-        )
-        entry[2].append(cid)
-    return out
-
-
 def ingest_documents(
     items: Iterable[Document | Problem],
     *,
     collection: Collection,
+    manifest: Manifest,
     embedder: Embedder,
     chunker: Chunker,
     prune: bool = False,
     progress: bool = False,
 ) -> IngestReport:
+    """Bring the store to the documents of ``items``; ``collection`` is the raw chunk collection."""
     report = IngestReport()
-    stored = stored_documents(collection)
+    state = StoreState.read(collection, manifest)
+    fingerprint = embedder_fingerprint(embedder)
     seen: dict[str, str] = {}  # doc_id -> source of the first document that claimed it
     failed_sources: set[str] = set()
-    pending: list[tuple[Document, str, bool]] = []  # (document, hash, replaces an older version)
+    replacements: list[Replacement] = []
     for item in items:
         if isinstance(item, Problem):
             report.problems.append(item)
@@ -92,75 +96,64 @@ def ingest_documents(
             continue
         seen[item.doc_id] = item.source or item.doc_id
         digest = content_hash(item)
-        old = stored.get(item.doc_id)
-        if old is not None and old[0] == digest:
+        old = state.entries.get(item.doc_id)
+        # Unchanged means the whole stored document matches, not just one chunk of it.
+        if (
+            old is not None
+            and old.source_hash == digest
+            and old.fingerprint == fingerprint
+            and state.intact(item.doc_id)
+        ):
             report.unchanged += 1
-        else:
-            pending.append((item, digest, old is not None))
+            continue
+        stored = old is not None or bool(state.ids_of(item.doc_id))
+        report.updated += stored
+        report.added += not stored
+        replacements.append(_replacement(item, digest, fingerprint, chunker, state))
     report.failed = len(report.problems)
 
-    chunks: list[tuple[Chunk, Document, str]] = []
-    for doc, digest, replaces in pending:
-        report.updated += replaces
-        report.added += not replaces
-        chunks.extend((chunk, doc, digest) for chunk in chunker.split(doc))
-    _write(chunks, collection=collection, embedder=embedder, progress=progress)
-    report.chunks_written = len(chunks)
-    # Old chunks go only after the new version is written (a failed embed loses nothing); a shorter
-    # new version leaves trailing chunk ids to drop.
-    written = {chunk.chunk_id for chunk, _, _ in chunks}
-    stale = [
-        cid
-        for doc, _, replaces in pending
-        if replaces
-        for cid in stored[doc.doc_id][2]
-        if cid not in written
-    ]
-    if stale:
-        collection.delete(ids=stale)
-
+    report.chunks_written = write_replacements(
+        replacements, collection=collection, manifest=manifest, embedder=embedder, progress=progress
+    )
+    gone: list[str] = []
     if prune:
         # A document whose file failed to load this time is kept: failing to read it is not removal.
-        gone = [
-            d
-            for d, (_, source, _) in stored.items()
-            if d not in seen and source not in failed_sources
-        ]
-        for doc_id in gone:
-            collection.delete(ids=stored[doc_id][2])
+        known = set(state.entries) | set(state.legacy_documents())
+        gone = sorted(d for d in known if d not in seen and _source(state, d) not in failed_sources)
+        manifest.drop(gone)  # search stops showing them before their chunks go
+        doomed = [cid for d in gone for cid in state.ids_of(d)]
+        if doomed:
+            collection.delete(ids=doomed)
         report.removed = len(gone)
+    # Chunks of the documents just written or pruned are already dealt with.
+    handled = {r.entry.doc_id for r in replacements} | set(gone)
+    report.leftovers_removed = remove_leftovers(
+        state, collection=collection, manifest=manifest, skip=handled
+    )
     return report
 
 
-def _write(
-    chunks: list[tuple[Chunk, Document, str]],
-    *,
-    collection: Collection,
-    embedder: Embedder,
-    progress: bool,
-) -> None:
-    bar = tqdm(
-        total=len(chunks), unit="chunk", desc="embedding", disable=not progress or not chunks
+def _replacement(
+    doc: Document, digest: str, fingerprint: str, chunker: Chunker, state: StoreState
+) -> Replacement:
+    chunks = chunker.split(doc)
+    entry = DocumentEntry(
+        doc_id=doc.doc_id,
+        gen=generation(digest, fingerprint),
+        source_hash=digest,
+        fingerprint=fingerprint,
+        chunks=len(chunks),
+        chunks_hash=chunks_hash(chunks),
+        source=doc.source or "",
+        title=doc.title,
     )
-    with bar:
-        for start in range(0, len(chunks), BATCH):
-            batch = chunks[start : start + BATCH]
-            vectors = embedder.embed([embedding_text(chunk) for chunk, _, _ in batch])
-            collection.upsert(
-                ids=[chunk.chunk_id for chunk, _, _ in batch],
-                embeddings=vectors.tolist(),
-                documents=[chunk.text for chunk, _, _ in batch],
-                metadatas=[
-                    {
-                        "doc_id": chunk.doc_id,
-                        "title": chunk.title,
-                        "section": chunk.section,
-                        "url": chunk.url or "",  # Chroma metadata cannot hold None
-                        "source": doc.source or "",
-                        "content_hash": digest,
-                        "chunk_index": int(chunk.chunk_id.rsplit("#", 1)[1]),
-                    }
-                    for chunk, doc, digest in batch
-                ],
-            )
-            bar.update(len(batch))
+    new = set(entry.storage_ids())
+    return Replacement(entry, chunks, [i for i in state.ids_of(doc.doc_id) if i not in new])
+
+
+def _source(state: StoreState, doc_id: str) -> str:
+    entry = state.entries.get(doc_id)
+    if entry is not None:
+        return entry.source
+    legacy = state.live(doc_id)
+    return legacy[0].source if legacy else ""

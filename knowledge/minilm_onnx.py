@@ -1,8 +1,10 @@
-"""Builds the MiniLM BERT graph in ONNX from the safetensors weights, in memory, for onnxruntime."""
+"""Builds the MiniLM BERT graph in ONNX from the safetensors weights, and its int8 form."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +13,14 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 HEADS, DIM = 12, 384
+QUANTISED_OPS = ["MatMul", "Gather"]
 
 
 class _Graph:
     def __init__(self) -> None:
         self.nodes: list[onnx.NodeProto] = []
         self.inits: list[onnx.TensorProto] = []
+        self.projections: dict[str, str] = {}  # "l3.qkv" -> its MatMul node's name
         self._n = 0
 
     def const(self, name: str, value: np.ndarray) -> str:
@@ -26,15 +30,15 @@ class _Graph:
     def op(self, kind: str, *inputs: str, **attrs: Any) -> str:
         self._n += 1
         out = f"{kind.lower()}_{self._n}"
-        self.nodes.append(helper.make_node(kind, list(inputs), [out], **attrs))
+        self.nodes.append(helper.make_node(kind, list(inputs), [out], name=out, **attrs))
         return out
 
     def linear(self, x: str, w: np.ndarray, b: np.ndarray, name: str) -> str:
         # torch Linear stores weight as (out, in); MatMul wants (in, out).
         weight = self.const(f"{name}.w", np.ascontiguousarray(w.T, dtype=np.float32))
-        return self.op(
-            "Add", self.op("MatMul", x, weight), self.const(f"{name}.b", b.astype(np.float32))
-        )
+        product = self.op("MatMul", x, weight)
+        self.projections[name] = product
+        return self.op("Add", product, self.const(f"{name}.b", b.astype(np.float32)))
 
     def layer_norm(self, x: str, w: np.ndarray, b: np.ndarray, name: str) -> str:
         return self.op(
@@ -148,12 +152,42 @@ def build_minilm_graph(w: dict[str, np.ndarray]) -> bytes:
     return serialised
 
 
+def quantise(fp32: bytes, out: Path) -> None:
+    """Write the int8 form of the fp32 graph ``fp32`` to ``out``.
+
+    Dynamic quantisation (weights int8 ahead of time, activations per batch at run time) of the
+    projections, with one scale per output channel: a single scale per matrix, the plain recipe,
+    gives vectors at cosine ~0.96 to fp32 and loses retrieval quality; per channel keeps ~0.99.
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # The quantiser suggests shape pre-processing on every call; it changes nothing here.
+    logging.getLogger().setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "fp32.onnx"
+        source.write_bytes(fp32)
+        quantize_dynamic(
+            source,
+            out,
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=QUANTISED_OPS,
+        )
+
+
 def main(argv: list[str]) -> None:
-    """``python -m knowledge.minilm_onnx MODEL_DIR OUT``: write the graph of MODEL_DIR's weights."""
+    """``python -m knowledge.minilm_onnx MODEL_DIR OUT [int8|fp32]``: write the graph of MODEL_DIR."""
     from safetensors.numpy import load_file
 
     model_dir, out = Path(argv[0]), Path(argv[1])
-    out.write_bytes(build_minilm_graph(load_file(str(model_dir / "model.safetensors"))))
+    precision = argv[2] if len(argv) > 2 else "fp32"
+    graph = build_minilm_graph(load_file(str(model_dir / "model.safetensors")))
+    if precision == "int8":
+        quantise(graph, out)
+    elif precision == "fp32":
+        out.write_bytes(graph)
+    else:
+        raise SystemExit(f"unknown precision {precision!r}: int8 or fp32")
 
 
 if __name__ == "__main__":

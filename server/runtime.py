@@ -54,8 +54,11 @@ def build_responder(chat_model: BaseChatModel | None) -> Responder:
     return LLMResponder(chat_model, fallback=grounded)
 
 
-def open_settings_knowledge_base(settings: Settings) -> KnowledgeBase:
-    """The knowledge base the settings name, with their embedder: the one place it is opened from them."""
+def open_settings_knowledge_base(settings: Settings, *, upgrade: bool = True) -> KnowledgeBase:
+    """The knowledge base the settings name, with their embedder: the one place it is opened from them.
+
+    ``upgrade=False`` leaves vectors of another embedder in place (`kb verify` only reports them).
+    """
     return open_knowledge_base(
         data_dir=settings.resolved_data_dir,
         collection=settings.collection,
@@ -66,6 +69,7 @@ def open_settings_knowledge_base(settings: Settings) -> KnowledgeBase:
             base_url=settings.openai_base_url,
             cache_dir=settings.model_cache_dir,
         ),
+        upgrade=upgrade,
     )
 
 

@@ -15,6 +15,7 @@ from knowledge import (
     KnowledgeBase,
     ModelFileError,
 )
+from knowledge.store import StoreCheck, check_store, drop_damaged, remove_leftovers
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import (
     CommandError,
@@ -52,12 +53,35 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_common_options(stats)
     stats.set_defaults(handler=run_stats)
 
+    verify = commands.add_parser(
+        "verify",
+        help="check that the collection agrees with its manifest (--repair fixes it)",
+        description=(
+            "Reports chunks an interrupted ingest left behind, documents whose chunks are missing "
+            "or altered, and vectors made by another embedder. Exit status: 0 the collection "
+            "agrees with its manifest (with --repair: it does now, and nothing was lost); 1 it "
+            "does not (without --repair), or --repair had to drop damaged documents, whose "
+            "sources must be ingested again; 2 the check could not run."
+        ),
+    )
+    add_common_options(verify)
+    verify.add_argument("--repair", action="store_true", help="fix what the check finds")
+    verify.set_defaults(handler=run_verify)
 
-def _open(settings: Settings) -> KnowledgeBase:
+
+def _open(settings: Settings, *, upgrade: bool = True) -> KnowledgeBase:
     try:
-        return open_settings_knowledge_base(settings)
+        kb = open_settings_knowledge_base(settings, upgrade=upgrade)
     except (ModelFileError, EmbedderMismatch, ValueError) as exc:
         raise CommandError(str(exc)) from None
+    documents, chunks = kb.reembedded
+    if documents:
+        print(
+            f"{kb.name}: re-embedded {documents} documents ({chunks} chunks) whose vectors "
+            f"another embedder made; the collection now holds {kb.fingerprint} vectors only",
+            file=sys.stderr,
+        )
+    return kb
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -70,6 +94,11 @@ def run_ingest(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from None
         for problem in report.problems:
             print(f"skipped {problem}", file=sys.stderr)
+        if report.leftovers_removed:
+            print(
+                f"removed {report.leftovers_removed} chunks an interrupted ingest left behind",
+                file=sys.stderr,
+            )
         print(f"{kb.name}: {report.summary()}; {kb.count()} chunks in the collection")
     # Documents that failed are reported but do not stop the rest; the status says some did.
     return 1 if report.failed else 0
@@ -130,3 +159,55 @@ def run_stats(args: argparse.Namespace) -> int:
     with _open(settings_from_args(args)) as kb:
         print(json.dumps(kb.stats(), indent=2))
     return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    with _open(settings_from_args(args), upgrade=False) as kb:
+        check = check_store(kb.state(), kb.fingerprint)
+        print(f"{kb.name}: {check.documents} documents, {check.chunks} chunks")
+        for line in _problems(check):
+            print(f"  {line}")
+        if check.ok:
+            print("the collection agrees with its manifest")
+            return 0
+        if not args.repair:
+            print("run `tideline kb verify --repair` to fix it", file=sys.stderr)
+            return 1
+        state = kb.state()
+        dropped = drop_damaged(state, collection=kb.store, manifest=kb.manifest)
+        removed = remove_leftovers(
+            state, collection=kb.store, manifest=kb.manifest, skip=set(dropped)
+        )
+        documents, _ = kb.reembed_stale(progress=True)
+        kb.retriever.invalidate()
+        after = check_store(kb.state(), kb.fingerprint)
+        print(
+            f"repaired: {removed} leftover chunks removed, {documents} documents re-embedded, "
+            f"{len(dropped)} damaged documents removed"
+        )
+        if dropped:
+            print(
+                "ingest the sources of these documents again: " + ", ".join(dropped),
+                file=sys.stderr,
+            )
+        if not after.ok:
+            for line in _problems(after):
+                print(f"still: {line}", file=sys.stderr)
+        return 0 if after.ok and not dropped else 1
+
+
+def _problems(check: StoreCheck) -> list[str]:
+    lines = []
+    if check.leftovers:
+        lines.append(f"{check.leftovers} chunks no document names (left by an interrupted ingest)")
+    if check.damaged:
+        lines.append(
+            f"{len(check.damaged)} documents with chunks missing or altered: "
+            + ", ".join(check.damaged[:10])
+            + (" ..." if len(check.damaged) > 10 else "")
+        )
+    if check.stale:
+        lines.append(f"{len(check.stale)} documents with vectors from another embedder")
+    if check.legacy:
+        lines.append(f"{len(check.legacy)} documents stored before collections had a manifest")
+    return lines

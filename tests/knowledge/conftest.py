@@ -6,6 +6,7 @@ shared so it is embedded once per session.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from knowledge import KnowledgeBase, default_embedder, open_knowledge_base
+from knowledge.minilm import bundled_model_dir, cached_graph
 
 
 class CountingEmbedder:
@@ -22,6 +24,7 @@ class CountingEmbedder:
         self.inner = default_embedder()
         self.name = self.inner.name
         self.dim = self.inner.dim
+        self.fingerprint = self.inner.fingerprint
         self.texts = 0
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -85,3 +88,20 @@ def make_kb(
 @pytest.fixture
 def docs_dir(tmp_path: Path) -> Path:
     return write_articles(tmp_path / "docs")
+
+
+@pytest.fixture(scope="session")
+def graph_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model cache holding the int8 and fp32 graphs, built once for the session."""
+    cache = tmp_path_factory.mktemp("models")
+    cached_graph(bundled_model_dir(), cache, "int8")
+    cached_graph(bundled_model_dir(), cache, "fp32")
+    return cache
+
+
+@pytest.fixture
+def data_dir_with_models(tmp_path: Path, graph_cache: Path) -> Path:
+    """A fresh data directory whose model cache is already built (commands would rebuild it)."""
+    data = tmp_path / "data"
+    shutil.copytree(graph_cache, data / "models")
+    return data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -10,6 +11,9 @@ import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
+
+MANIFEST_SUFFIX = ".manifest"
+_MAX_NAME = 63  # Chroma's limit on a collection name
 
 
 class EmbedderMismatch(RuntimeError):
@@ -49,3 +53,22 @@ def open_collection(client: ClientAPI, name: str, *, embedder_name: str, dim: in
             f"this knowledge base embeds with {embedder_name} ({dim}-d): use another collection"
         )
     return collection
+
+
+def manifest_name(name: str) -> str:
+    """The manifest's collection name beside ``name``, within Chroma's 63 characters."""
+    if len(name) + len(MANIFEST_SUFFIX) <= _MAX_NAME:
+        return name + MANIFEST_SUFFIX
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"{name[: _MAX_NAME - len(MANIFEST_SUFFIX) - 9]}-{digest}{MANIFEST_SUFFIX}"
+
+
+def open_manifest_collection(client: ClientAPI, name: str) -> Collection:
+    """The collection holding one manifest record per document of the collection ``name``.
+
+    It lives in the same Chroma as the chunks (a file beside them would not be shared by the
+    processes of a scaled-out deployment) and carries no meaningful vectors.
+    """
+    return client.get_or_create_collection(
+        manifest_name(name), embedding_function=None, metadata={"manifest_of": name}
+    )
