@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from agent.sentiment.offline import OfflineAnalyzer  # noqa: E402
-from agent.sentiment.train import OWN_DATA_PATH  # noqa: E402
+from agent.sentiment.training.data import OWN_DATA_PATH  # noqa: E402
 
 BUDGET = 1000.0  # messages/s (README.md, "Measured figures")
 

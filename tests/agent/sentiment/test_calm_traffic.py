@@ -9,7 +9,7 @@ import pytest
 
 from agent.sentiment.offline import OfflineAnalyzer
 from agent.sentiment.reading import SentimentReading
-from agent.sentiment.train import OWN_DATA_PATH
+from agent.sentiment.training.data import OWN_DATA_PATH
 
 CALM_PATH = Path(OWN_DATA_PATH).parent / "calm_traffic.jsonl"
 # Measured 0 (frustration) and 1 (score) of 161 at training time; one or two misreadings of
