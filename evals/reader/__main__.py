@@ -35,6 +35,11 @@ from evals.reader.measure import (
 from evals.reader.vectors import DEFAULT_CACHE_DIR, VectorCache, live_encoder
 
 ENCODER = "all-MiniLM-L6-v2"
+TEAM_HELDOUT = 0.52
+
+
+def AIRLINE_TEAM(text: str) -> bool:  # noqa: N802 -- reads as the name of the subset
+    return zlib.crc32(("team:" + text).encode("utf-8", "surrogatepass")) % 100 < 33
 
 
 class CachedEncoder:
@@ -86,11 +91,12 @@ def _measure(args: argparse.Namespace) -> None:
 def airline_team_split(shared_data: Path, folder: Path) -> tuple[Path, int, int]:
     """A team's file from the airline tweets: ~1,800 rows to train on and ~2,000 held out.
 
-    Rows are picked by a hash of their text: 36 % of the file; 45 % of those are held out by the
-    command's own hash split (crc32 % 1000 < 450), disjoint from the training rows by construction.
+    A third of the file is picked by a salted hash of the text (``crc32("team:" + text) % 100 <
+    33``); the command then holds out 52 % of those by its own, unsalted hash split, disjoint from
+    the rows it trains on by construction.
     """
     rows = read_labelled(shared_data / "airline_tweets_dev.jsonl")
-    picked = [e for e in rows if zlib.crc32(e.text.encode("utf-8", "surrogatepass")) % 100 >= 64]
+    picked = [e for e in rows if AIRLINE_TEAM(e.text)]
     path = folder / "airline_team.jsonl"
     path.write_text(
         "".join(json.dumps({"text": e.text, "label": e.label}) + "\n" for e in picked),
@@ -108,7 +114,7 @@ def _adapt(args: argparse.Namespace) -> None:
                 Path(tmp) / "adapted.npz",
                 base_model=SentimentModel.load(args.model or DEFAULT_MODEL_PATH),
                 encoder=encoder,
-                heldout_fraction=0.45,
+                heldout_fraction=TEAM_HELDOUT,
             )
             print(f"{name}: airline rows {picked} of {total}; " + "; ".join(report.lines()))  # noqa: T201
 
@@ -123,7 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--shared-data", type=Path, required=True, help="folder of the public data")
         p.add_argument("--model", type=Path, default=None, help="model file (default: shipped)")
     sub.choices["build"].add_argument("--output", type=Path, default=DEFAULT_MODEL_PATH)
-    sub.choices["build"].add_argument("--goemotions-share", type=float, default=1.0)
+    sub.choices["build"].add_argument(
+        "--goemotions-share", type=float, default=BuildSettings.goemotions_share
+    )
     sub.choices["measure"].add_argument("--previous", type=Path, default=None)
     sub.choices["measure"].add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)

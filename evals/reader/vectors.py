@@ -45,10 +45,13 @@ class VectorCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.known: dict[bytes, np.ndarray] = {}
-        if path.is_file():
-            with np.load(path) as data:
+        # Sibling files (``NAME.*.npz``, e.g. from embedding runs in parallel) are read as well.
+        for source in [path, *sorted(path.parent.glob(f"{path.stem}.*.npz"))]:
+            if not source.is_file() or source.name.endswith(".part.npz"):
+                continue
+            with np.load(source) as data:
                 for key, row in zip(data["keys"], data["vectors"], strict=True):
-                    self.known[bytes(key)] = row
+                    self.known[key.tobytes()] = row
 
     def vectors(
         self,
@@ -79,7 +82,8 @@ class VectorCache:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        keys = np.frombuffer(b"".join(self.known), dtype="S20")
+        # Raw digest bytes as uint8 rows: a bytes dtype would drop trailing zero bytes.
+        keys = np.frombuffer(b"".join(self.known), dtype=np.uint8).reshape(-1, 20)
         tmp = self.path.with_suffix(".part.npz")
         np.savez(tmp, keys=keys, vectors=np.stack(list(self.known.values())))
         tmp.replace(self.path)

@@ -34,12 +34,13 @@ Vectors = Callable[[Sequence[str]], np.ndarray]
 class BuildSettings:
     """The build's choices (MODEL_CARD.md says how they were chosen)."""
 
-    c: float = 1.0  # inverse penalty of the sentiment heads
+    c: float = 1.0  # inverse penalty of the plain (n-gram) heads
     emotion_c: float = 0.5
-    vector_scale: float = 2.0  # the sentence vector's weight against the n-grams under one penalty
-    own_weight: float = 10.0  # one own support message counts as this many GoEmotions comments
+    joint_c: float = 0.3  # inverse penalty of the joint (cue, shape and vector) heads
+    vector_scale: float = 1.0  # the vector columns' scale against the cue columns
+    own_weight: float = 5.0  # one own support message counts as this many GoEmotions comments
     # The share of GoEmotions' train split used, picked by a hash of the text (crc32 % 1000).
-    goemotions_share: float = 1.0
+    goemotions_share: float = 0.301
 
 
 def own_examples(split: str, weight: float) -> list[Example]:
@@ -69,15 +70,22 @@ def fit_model(
         sentiment=fit_head(plain, examples, SENTIMENT_CLASSES, c=settings.c),
         emotion=fit_head(plain, examples, EMOTION_CLASSES, c=settings.emotion_c),
         joint_sentiment=fit_head(
-            joint, examples, SENTIMENT_CLASSES, c=settings.c, dim=dim, scale=settings.vector_scale
+            joint,
+            examples,
+            SENTIMENT_CLASSES,
+            c=settings.joint_c,
+            dim=dim,
+            scale=settings.vector_scale,
+            skip_hashed=True,
         ),
         joint_emotion=fit_head(
             joint,
             examples,
             EMOTION_CLASSES,
-            c=settings.emotion_c,
+            c=settings.joint_c,
             dim=dim,
             scale=settings.vector_scale,
+            skip_hashed=True,
         ),
         metadata=metadata,
     )
