@@ -5,8 +5,9 @@ The reader's heads read hashed n-grams and cue indicators, and, when a sentence 
 message's sentence vector too. Score and label come from the model's class probabilities; the
 cues then correct what a model trained on word statistics reads wrongly in support language:
 sarcasm turns its positive words around, a hedge ("I guess it works") is mild dissatisfaction, not
-praise. Frustration and urgency combine the model's negativity and anger with the cues as independent pieces of evidence
-(``1 - Π(1 - wᵢ)``), so each added cue raises them and none alone reaches certainty.
+praise. Frustration and urgency combine the model's negativity and anger with the cues as
+independent pieces of evidence (``1 - Π(1 - wᵢ)``), so each added cue raises them and none alone
+reaches certainty.
 """
 
 from __future__ import annotations

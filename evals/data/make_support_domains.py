@@ -222,6 +222,26 @@ ROWS = [
     ("calm", "neutral", "none", "The heating engineer is coming Friday, do I need to be home?"),
     ("calm", "neutral", "none", "I lost my password, how do I reset it?"),
     ("calm", "neutral", "none", "Can you remove my old address from the account?"),
+    # --- calm cancellations, closures and changes: tasks, not complaints ---
+    ("calm", "neutral", "none", "Please cancel my newspaper subscription from next week."),
+    ("calm", "neutral", "none", "I'd like to close my savings account, it's no longer needed."),
+    ("calm", "neutral", "none", "Can you stop the weekly veg box while we're on holiday in August?"),
+    ("calm", "neutral", "none", "Please end my phone contract when the 24 months are up."),
+    ("calm", "neutral", "none", "We no longer need the second licence, please remove it at renewal."),
+    ("calm", "neutral", "none", "Cancel the pet insurance policy from the 1st please, the cat passed away last year and we forgot."),
+    ("calm", "neutral", "none", "How do I pause my subscription for two months?"),
+    ("calm", "neutral", "none", "I'm moving abroad, please close the account at the end of the billing period."),
+    ("calm", "neutral", "none", "Could you cancel the cleaning visit on Thursday and book the one after?"),
+    ("calm", "neutral", "none", "Please unsubscribe me from the marketing emails."),
+    ("calm", "neutral", "none", "I want to cancel the extended warranty I added by mistake."),
+    ("calm", "neutral", "none", "Our company is switching suppliers in June, what notice do you need?"),
+    # --- problems put flatly: still negative ---
+    ("software", "negative", "low", "After the last update my saved templates are gone."),
+    ("software", "negative", "low", "Your app keeps signing me out and my settings reset every time."),
+    ("retail", "negative", "low", "The tracking link just shows an error and nobody answers the phone."),
+    ("streaming", "negative", "low", "My watch history disappeared and the app won't load my profile."),
+    ("telecom", "negative", "low", "You closed my complaint without fixing anything."),
+    ("banking", "negative", "low", "The branch lost my documents and now I have to start again."),
 ]
 
 

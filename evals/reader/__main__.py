@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,14 +19,17 @@ import numpy as np
 
 from agent.sentiment.model import SentimentModel
 from agent.sentiment.offline import DEFAULT_MODEL_PATH, OfflineAnalyzer
-from agent.sentiment.training.data import read_labelled
+from agent.sentiment.training.data import OWN_DATA_PATH, read_labelled
 from agent.sentiment.training.shipped import BuildSettings, build_shipped_model
 from agent.sentiment.training.team import train_from_file
 from evals.reader.measure import (
     Labeller,
+    airline_subset,
     analyzer_labeller,
     as_json,
+    calm_traffic,
     datasets,
+    frustration_table,
     measure,
     table,
     vader_labeller,
@@ -38,8 +40,6 @@ ENCODER = "all-MiniLM-L6-v2"
 TEAM_HELDOUT = 0.52
 
 
-def AIRLINE_TEAM(text: str) -> bool:  # noqa: N802 -- reads as the name of the subset
-    return zlib.crc32(("team:" + text).encode("utf-8", "surrogatepass")) % 100 < 33
 
 
 class CachedEncoder:
@@ -84,6 +84,10 @@ def _measure(args: argparse.Namespace) -> None:
         readers["VADER"] = vader
     figures = measure(datasets(args.shared_data), readers)
     print(table(figures))  # noqa: T201
+    reader = OfflineAnalyzer.load(args.model, encoder=CachedEncoder())
+    print("\nFrustration on the own test splits:\n" + frustration_table(reader))  # noqa: T201
+    for name in ("calm_traffic.jsonl", "calm_multidomain.jsonl"):
+        print(calm_traffic(reader, OWN_DATA_PATH.with_name(name)))  # noqa: T201
     if args.json:
         args.json.write_text(as_json(figures))
 
@@ -96,7 +100,7 @@ def airline_team_split(shared_data: Path, folder: Path) -> tuple[Path, int, int]
     the rows it trains on by construction.
     """
     rows = read_labelled(shared_data / "airline_tweets_dev.jsonl")
-    picked = [e for e in rows if AIRLINE_TEAM(e.text)]
+    picked = [e for e in rows if airline_subset(e.text)]
     path = folder / "airline_team.jsonl"
     path.write_text(
         "".join(json.dumps({"text": e.text, "label": e.label}) + "\n" for e in picked),

@@ -154,3 +154,19 @@ def adapt_head(
     params = found.x.reshape(shape)
     dim = 0 if base.vector_weights is None else base.vector_weights.shape[1]
     return _split(classes, params[:, :-1], params[:, -1], dim, scale)
+
+
+def blend(plain: LinearHead, joint: LinearHead, share: float) -> LinearHead:
+    """One head whose logits are ``share`` x the plain head's plus the rest x the joint head's.
+
+    Both are linear in the same features, so averaging their logits (a product of the two
+    experts' probabilities, tempered) is itself one linear head: the n-grams of the plain head and
+    the sentence vector of the joint head read together at the cost of one.
+    """
+    assert joint.vector_weights is not None and plain.classes == joint.classes
+    return LinearHead(
+        classes=joint.classes,
+        weights=(share * plain.weights + (1 - share) * joint.weights).astype(np.float32),
+        bias=(share * plain.bias + (1 - share) * joint.bias).astype(np.float32),
+        vector_weights=((1 - share) * joint.vector_weights).astype(np.float32),
+    )

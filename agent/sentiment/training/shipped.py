@@ -23,7 +23,7 @@ from agent.sentiment.training.data import (
     read_goemotions,
     read_labelled,
 )
-from agent.sentiment.training.fit import design_matrix, fit_head
+from agent.sentiment.training.fit import blend, design_matrix, fit_head
 
 DOMAINS_DATA_PATH = OWN_DATA_PATH.with_name("support_domains.jsonl")
 EMOTION_CLASSES = ("anger", "other")
@@ -38,6 +38,7 @@ class BuildSettings:
     emotion_c: float = 0.5
     joint_c: float = 0.3  # inverse penalty of the joint (cue, shape and vector) heads
     vector_scale: float = 1.0  # the vector columns' scale against the cue columns
+    plain_share: float = 0.5  # the plain heads' share of the joint heads' logits
     own_weight: float = 5.0  # one own support message counts as this many GoEmotions comments
     # The share of GoEmotions' train split used, picked by a hash of the text (crc32 % 1000).
     goemotions_share: float = 0.301
@@ -66,27 +67,32 @@ def fit_model(
         "vector_scale": settings.vector_scale,
         "build": settings.__dict__,
     }
+    sentiment = fit_head(plain, examples, SENTIMENT_CLASSES, c=settings.c)
+    emotion = fit_head(plain, examples, EMOTION_CLASSES, c=settings.emotion_c)
+    joint_sentiment = fit_head(
+        joint,
+        examples,
+        SENTIMENT_CLASSES,
+        c=settings.joint_c,
+        dim=dim,
+        scale=settings.vector_scale,
+        skip_hashed=True,
+    )
+    joint_emotion = fit_head(
+        joint,
+        examples,
+        EMOTION_CLASSES,
+        c=settings.joint_c,
+        dim=dim,
+        scale=settings.vector_scale,
+        skip_hashed=True,
+    )
+    # The shipped joint heads read the plain heads' n-grams too (their logits averaged).
     return SentimentModel(
-        sentiment=fit_head(plain, examples, SENTIMENT_CLASSES, c=settings.c),
-        emotion=fit_head(plain, examples, EMOTION_CLASSES, c=settings.emotion_c),
-        joint_sentiment=fit_head(
-            joint,
-            examples,
-            SENTIMENT_CLASSES,
-            c=settings.joint_c,
-            dim=dim,
-            scale=settings.vector_scale,
-            skip_hashed=True,
-        ),
-        joint_emotion=fit_head(
-            joint,
-            examples,
-            EMOTION_CLASSES,
-            c=settings.joint_c,
-            dim=dim,
-            scale=settings.vector_scale,
-            skip_hashed=True,
-        ),
+        sentiment=sentiment,
+        emotion=emotion,
+        joint_sentiment=blend(sentiment, joint_sentiment, settings.plain_share),
+        joint_emotion=blend(emotion, joint_emotion, settings.plain_share),
         metadata=metadata,
     )
 
