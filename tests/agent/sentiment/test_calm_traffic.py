@@ -25,8 +25,9 @@ MIN_SHARE_HIGH_FRUSTRATED = 0.45
 
 
 @pytest.fixture(scope="module")
-def analyzer() -> OfflineAnalyzer:
-    return OfflineAnalyzer.load()
+def analyzer(offline_analyzer: OfflineAnalyzer) -> OfflineAnalyzer:
+    """The shipped reader as a server runs it (with sentence vectors)."""
+    return offline_analyzer
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ HELDOUT_MACRO_RECALL_FLOOR = 0.80
 
 
 @pytest.fixture(scope="module")
-def analyzer() -> OfflineAnalyzer:
-    return OfflineAnalyzer.load()
+def analyzer(offline_analyzer: OfflineAnalyzer) -> OfflineAnalyzer:
+    """The shipped reader as a server runs it (with sentence vectors)."""
+    return offline_analyzer
 
 
 def test_polite_but_furious_business_mail_is_negative_and_highly_frustrated(
