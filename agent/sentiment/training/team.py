@@ -30,7 +30,7 @@ from agent.sentiment.training.fit import adapt_head, design_matrix
 
 # Candidate pulls towards the shipped weights (per unit of total sample weight): strong keeps the
 # shipped reader, weak lets the team's messages decide.
-STRENGTHS = (0.3, 0.1, 0.03, 0.01, 0.003)
+STRENGTHS = (0.1, 0.03, 0.01, 0.003, 0.001, 0.0003)
 CV_FOLDS = 3
 # The project's own support messages, when added, count this much against a team's message.
 DEFAULT_DATA_WEIGHT = 0.5
