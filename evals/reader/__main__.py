@@ -40,8 +40,6 @@ ENCODER = "all-MiniLM-L6-v2"
 TEAM_HELDOUT = 0.52
 
 
-
-
 class CachedEncoder:
     """The live encoder behind the on-disk cache (a ``MessageEncoder``)."""
 

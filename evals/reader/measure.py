@@ -33,6 +33,8 @@ GOEMOTIONS_TEST_SHARE = 0.4
 def airline_subset(text: str) -> bool:
     """A third of the airline tweets (also the adaptation demo's team file, ``__main__.py``)."""
     return zlib.crc32(("team:" + text).encode("utf-8", "surrogatepass")) % 100 < 33
+
+
 Labeller = Callable[[Sequence[str]], list[str]]
 
 

@@ -71,7 +71,9 @@ def test_a_turn_embeds_the_message_once_for_sentiment_and_retrieval(
     kb, embedder = counted
     bot = _bot(kb, tmp_path)
     first = bot.take_turn("c-embed-once", "Hi there, how long does a refund take to reach my card?")
-    second = bot.take_turn("c-embed-once", "It has been three weeks and still nothing, this is ridiculous")
+    second = bot.take_turn(
+        "c-embed-once", "It has been three weeks and still nothing, this is ridiculous"
+    )
 
     # One vector per customer message, of the text retrieval searches for (greeting removed).
     assert embedder.texts == [
