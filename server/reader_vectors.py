@@ -25,7 +25,9 @@ class QueryVectors:
         return self.embedder.name
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self.embedder.embed([search_text(text) for text in texts])
+        # A lone surrogate cannot be tokenized; the reader still reads the rest of the message.
+        clean = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+        return self.embedder.embed([search_text(text) for text in clean])
 
 
 def reader_encoder(settings: Settings, *, threads: int = 1) -> MessageEncoder:

@@ -150,7 +150,7 @@ def adapt_head(
         grad = np.hstack([(matrix_t @ residual).T, residual.sum(axis=0)[:, None]])
         return float(value), (grad + strength * drift).ravel()
 
-    found = minimize(loss, start.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    found = minimize(loss, start.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 200})
     params = found.x.reshape(shape)
     dim = 0 if base.vector_weights is None else base.vector_weights.shape[1]
     return _split(classes, params[:, :-1], params[:, -1], dim, scale)

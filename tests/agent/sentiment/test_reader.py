@@ -72,6 +72,7 @@ def test_calm_task_language_reads_neutral(offline_analyzer: OfflineAnalyzer, tex
 def test_without_an_encoder_the_plain_heads_still_read_sensibly() -> None:
     plain = OfflineAnalyzer.load()
     assert not plain.reads_vectors
-    negatives = [plain.analyze(t).label for t in CLEARLY_NEGATIVE]
+    texts = [t if isinstance(t, str) else str(t.values[0]) for t in CLEARLY_NEGATIVE]
+    negatives = [plain.analyze(t).label for t in texts]
     calm = [plain.analyze(t).label for t in CALM_TASKS]
     assert negatives.count("negative") >= 4 and calm.count("neutral") >= 4

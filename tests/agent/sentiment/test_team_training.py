@@ -65,6 +65,7 @@ def team_file(folder: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # cross-validated fits; minutes on a loaded 2-core machine
 def test_training_on_a_teams_messages_gains_clearly_on_its_held_out_ones(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
