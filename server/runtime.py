@@ -14,15 +14,24 @@ from agent.bot import SupportBot
 from agent.checkpoints import open_checkpointer
 from agent.dependencies import TurnDependencies
 from agent.llm import build_chat_model
+from agent.message_vectors import MessageEncoder, SharedMessageVectors, SharedVectorRetriever
 from agent.policy.escalation import EscalationPolicy, load_policy
 from agent.responders.base import Responder
 from agent.responders.grounded import GroundedResponder
 from agent.responders.llm import LLMResponder
 from agent.sentiment.llm import LLMAnalyzer
-from agent.sentiment.offline import OfflineAnalyzer
+from agent.sentiment.model import SentimentModel
+from agent.sentiment.offline import DEFAULT_MODEL_PATH, OfflineAnalyzer
 from agent.sentiment.reading import SentimentAnalyzer
 from agent.settings import Settings
-from knowledge import KnowledgeBase, build_embedder, ensure_sample_loaded, open_knowledge_base
+from knowledge import (
+    KnowledgeBase,
+    build_embedder,
+    ensure_sample_loaded,
+    open_knowledge_base,
+)
+from knowledge.types import Retriever
+from server.reader_vectors import QueryVectors, reader_encoder
 from server.records.db import init_db, make_engine
 from server.records.queue import SqlHandoffQueue
 from server.turns.service import ConversationService
@@ -40,8 +49,25 @@ class Runtime:
     conversations: ConversationService
 
 
-def build_analyzer(settings: Settings, chat_model: BaseChatModel | None) -> SentimentAnalyzer:
-    offline = OfflineAnalyzer.load()
+def build_reading(
+    settings: Settings, knowledge: KnowledgeBase, chat_model: BaseChatModel | None
+) -> tuple[SentimentAnalyzer, Retriever]:
+    """A turn's analyzer and retriever. When the reader reads the vectors of the knowledge base's
+    own encoder, both share one memoised vector per message: the turn embeds it once."""
+    if knowledge.embedder.name == SentimentModel.load(DEFAULT_MODEL_PATH).encoder:
+        vectors = SharedMessageVectors(QueryVectors(knowledge.embedder))
+        return build_analyzer(settings, chat_model, vectors), SharedVectorRetriever(
+            knowledge, vectors
+        )
+    return build_analyzer(settings, chat_model, reader_encoder(settings)), knowledge
+
+
+def build_analyzer(
+    settings: Settings, chat_model: BaseChatModel | None, encoder: MessageEncoder | None = None
+) -> SentimentAnalyzer:
+    """The LLM analyzer when a chat model is configured (the offline reader as its fallback),
+    else the offline reader; ``encoder`` gives the reader the messages' sentence vectors."""
+    offline = OfflineAnalyzer.load(encoder=encoder)
     if chat_model is not None and settings.use_llm_sentiment:
         return LLMAnalyzer(chat_model, fallback=offline, timeout_s=settings.sentiment_timeout_s)
     return offline
@@ -97,7 +123,7 @@ def open_runtime(
             ensure_sample_loaded(kb, progress=progress)
         step("loading the sentiment analyzer and the escalation policy …")
         chat_model = build_chat_model(settings)
-        analyzer = build_analyzer(settings, chat_model)
+        analyzer, retriever = build_reading(settings, kb, chat_model)
         policy = load_policy(settings.policy_path)
         responder = build_responder(chat_model)
         step("opening the records database …")
@@ -107,7 +133,7 @@ def open_runtime(
         queue = SqlHandoffQueue(engine, clock=clock)
         deps = TurnDependencies(
             analyzer=analyzer,
-            retriever=kb,
+            retriever=retriever,
             policy=policy,
             responder=responder,
             queue=queue,

@@ -20,7 +20,8 @@ from agent.handoff import InMemoryHandoffQueue
 from agent.policy.escalation import load_policy
 from agent.responders.grounded import GroundedResponder
 from agent.sentiment.offline import OfflineAnalyzer
-from knowledge import KnowledgeBase, ensure_sample_loaded, open_knowledge_base
+from knowledge import KnowledgeBase, default_embedder, ensure_sample_loaded, open_knowledge_base
+from server.reader_vectors import QueryVectors
 from tests.support import free_port, throwaway_postgres
 
 
@@ -41,7 +42,8 @@ def sample_data_dir(sample_kb: KnowledgeBase) -> Path:
 
 @pytest.fixture(scope="session")
 def offline_analyzer() -> OfflineAnalyzer:
-    return OfflineAnalyzer.load()
+    """The shipped reader as a server runs it: with the MiniLM sentence vector of each message."""
+    return OfflineAnalyzer.load(encoder=QueryVectors(default_embedder()))
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
-"""The offline analyzer: cues plus the shipped linear model, no network and no key.
+"""The offline analyzer: cues plus the shipped learned reader, no network and no key.
 
-Score and label come from the model's class probabilities; the cues then correct what a model
-trained on word statistics reads wrongly in support language: sarcasm turns its positive words
-around, a hedge ("I guess it works") is mild dissatisfaction, not praise. Frustration and urgency
-combine the model's negativity and anger with the cues as independent pieces of evidence
-(``1 - Π(1 - wᵢ)``), so each added cue raises them and none alone reaches certainty.
+The reader's heads read hashed n-grams and cue indicators, and, when a sentence encoder is injected
+(``agent.message_vectors.MessageEncoder``; the server passes the MiniLM that retrieval uses), the
+message's sentence vector too. Score and label come from the model's class probabilities; the
+cues then correct what a model trained on word statistics reads wrongly in support language:
+sarcasm turns its positive words around, a hedge ("I guess it works") is mild dissatisfaction, not
+praise. Frustration and urgency combine the model's negativity and anger with the cues as
+independent pieces of evidence (``1 - Π(1 - wᵢ)``), so each added cue raises them and none alone
+reaches certainty.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
+from agent.message_vectors import MessageEncoder
 from agent.sentiment.cues import detect
 from agent.sentiment.features import featurize, looks_foreign
 from agent.sentiment.model import SentimentModel
@@ -84,23 +90,56 @@ def _noisy_or(base: float, weights: Sequence[float]) -> float:
 
 
 class OfflineAnalyzer:
-    """Reads customer messages with the cues and a trained linear model, in Python and NumPy."""
+    """Reads customer messages with the cues and the trained heads, in Python and NumPy.
+
+    With an ``encoder`` whose name matches the one the model's joint heads were trained on, every
+    message is read with its sentence vector; without one (or with a model that has only plain
+    heads) the plain heads read the n-grams and cues alone.
+    """
 
     name = "offline"
 
-    def __init__(self, model: SentimentModel) -> None:
+    def __init__(self, model: SentimentModel, encoder: MessageEncoder | None = None) -> None:
+        if encoder is not None and model.encoder is not None and encoder.name != model.encoder:
+            raise ValueError(
+                f"the reader was trained on {model.encoder} vectors, not {encoder.name}'s"
+            )
         self.model = model
+        self.encoder = encoder if model.encoder is not None else None
 
     @classmethod
-    def load(cls, path: Path | None = None) -> OfflineAnalyzer:
+    def load(
+        cls, path: Path | None = None, *, encoder: MessageEncoder | None = None
+    ) -> OfflineAnalyzer:
         """The analyzer with the model at ``path``, or the shipped model."""
-        return cls(SentimentModel.load(path or DEFAULT_MODEL_PATH))
+        return cls(SentimentModel.load(path or DEFAULT_MODEL_PATH), encoder)
+
+    @property
+    def reads_vectors(self) -> bool:
+        return self.encoder is not None
 
     def analyze(self, text: str, context: list[str] | None = None) -> SentimentReading:
+        vector = self.encoder.encode([text])[0] if self.encoder is not None else None
+        return self._read(text, context, vector)
+
+    def analyze_batch(self, texts: Sequence[str]) -> list[SentimentReading]:
+        if self.encoder is None:
+            return [self._read(text, None, None) for text in texts]
+        vectors = self.encoder.encode(list(texts))
+        return [self._read(t, None, v) for t, v in zip(texts, vectors, strict=True)]
+
+    def _read(
+        self, text: str, context: list[str] | None, vector: np.ndarray | None
+    ) -> SentimentReading:
         signals = detect(text, context)
         features = featurize(text, signals)
-        neg, neu, pos = (float(p) for p in self.model.sentiment.probabilities(features))
-        anger = self.model.emotion.probability_of(features, "anger") if self.model.emotion else neg
+        model = self.model
+        joint = vector is not None and model.joint_sentiment is not None
+        sentiment_head = model.joint_sentiment if joint else model.sentiment
+        emotion_head = model.joint_emotion if joint else model.emotion
+        assert sentiment_head is not None
+        neg, neu, pos = (float(p) for p in sentiment_head.probabilities(features, vector))
+        anger = emotion_head.probability_of(features, "anger", vector) if emotion_head else neg
 
         if "sarcasm_suspected" in signals and pos > neg:
             # The positive words of sarcasm mean the opposite.
@@ -139,9 +178,6 @@ class OfflineAnalyzer:
             signals=signals,
             analyzer=self.name,
         )
-
-    def analyze_batch(self, texts: Sequence[str]) -> list[SentimentReading]:
-        return [self.analyze(text) for text in texts]
 
     @staticmethod
     def _frustration(

@@ -38,7 +38,7 @@ from evals.summary import summarize_runs
 from knowledge import ensure_sample_loaded
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import CommandError, read_jsonl
-from server.runtime import build_analyzer, build_responder, open_settings_knowledge_base
+from server.runtime import build_reading, build_responder, open_settings_knowledge_base
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,9 +127,10 @@ def _runner(
     with open_settings_knowledge_base(settings) as kb:
         ensure_sample_loaded(kb, progress=not args.no_progress)
         chat_model = build_chat_model(settings)
+        analyzer, retriever = build_reading(settings, kb, chat_model)
         deps = TurnDependencies(
-            analyzer=build_analyzer(settings, chat_model),
-            retriever=kb,
+            analyzer=analyzer,
+            retriever=retriever,
             policy=policy,
             responder=build_responder(chat_model),
             queue=InMemoryHandoffQueue(),

@@ -18,6 +18,7 @@ from agent.sentiment.model import ModelFileError
 from agent.sentiment.offline import OfflineAnalyzer
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import CommandError, atomic_jsonl_writer, read_jsonl, write_line
+from server.reader_vectors import reader_encoder
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         now = parse_time(args.now, "--now") if args.now else datetime.now(UTC)
         policy = read_outreach_policy(args.policy)
-        analyzer = OfflineAnalyzer.load()
+        analyzer = OfflineAnalyzer.load(encoder=reader_encoder(settings_from_args(args)))
     except (HistoryError, OutreachPolicyError, ModelFileError) as exc:
         raise CommandError(str(exc)) from None
     # Read and check every line before writing anything, so a bad line leaves no output behind.

@@ -20,6 +20,7 @@ from server.commands.jsonl import (
     read_jsonl,
     write_line,
 )
+from server.reader_vectors import reader_encoder
 
 LISTED = 10  # conversation ids shown per group in the what-if summary
 
@@ -63,7 +64,7 @@ def run_replay(args: argparse.Namespace) -> int:
     if not args.input.is_file():
         raise CommandError(f"{args.input}: no such file")
     total = count_lines(args.input)
-    analyzer = OfflineAnalyzer.load()
+    analyzer = OfflineAnalyzer.load(encoder=reader_encoder(settings))
     comparison = PolicyComparison()
     escalated = 0
     with (

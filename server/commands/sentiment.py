@@ -13,8 +13,9 @@ from tqdm import tqdm
 from agent.sentiment.model import ModelFileError, SentimentModel
 from agent.sentiment.offline import DEFAULT_MODEL_PATH, OfflineAnalyzer
 from agent.sentiment.reading import SentimentReading
-from agent.sentiment.train import LabelledDataError, train_from_file
-from server.commands.common import add_common_options
+from agent.sentiment.training.data import LabelledDataError
+from agent.sentiment.training.team import train_from_file
+from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import CommandError, atomic_jsonl_writer, read_jsonl, write_line
 
 BATCH_SIZE = 512
@@ -42,6 +43,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="train: add Tideline's own labelled support messages to yours",
     )
+    parser.add_argument(
+        "--no-vectors",
+        action="store_true",
+        help="read without MiniLM sentence vectors (faster, less accurate)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     add_common_options(parser)
     parser.set_defaults(handler=run)
@@ -58,16 +64,25 @@ def run(args: argparse.Namespace) -> int:
         return _batch(args)
     if not args.text:
         raise CommandError("nothing to read: give TEXT, or --input and --output")
-    reading = _analyzer(args.model).analyze(" ".join(args.text))
+    reading = _analyzer(args).analyze(" ".join(args.text))
     print(json.dumps(reading.to_dict(), ensure_ascii=False) if args.json else _describe(reading))
     return 0
 
 
-def _analyzer(path: Path | None) -> OfflineAnalyzer:
+def _analyzer(args: argparse.Namespace, *, threads: int = 1) -> OfflineAnalyzer:
     try:
-        return OfflineAnalyzer.load(path)
+        model = SentimentModel.load(args.model or DEFAULT_MODEL_PATH)
     except ModelFileError as exc:
         raise CommandError(str(exc)) from None
+    if args.no_vectors or model.encoder is None:
+        return OfflineAnalyzer(model)
+    # Imported here: composing the encoder is the server's job (agent never imports it).
+    from server.reader_vectors import reader_encoder
+
+    encoder = reader_encoder(settings_from_args(args), threads=threads)
+    if encoder.name != model.encoder:
+        raise CommandError(f"{args.model}: reads {model.encoder} vectors, not {encoder.name}")
+    return OfflineAnalyzer(model, encoder)
 
 
 def _describe(reading: SentimentReading) -> str:
@@ -89,7 +104,8 @@ def sentiment_fields(reading: SentimentReading) -> dict[str, Any]:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    analyzer = _analyzer(args.model)
+    # A batch has the command to itself: two encoder threads read it faster.
+    analyzer = _analyzer(args, threads=2)
     # Read and check every line before writing anything, so a bad line leaves no output behind.
     rows: list[dict[str, Any]] = []
     for number, row in read_jsonl(args.input, required=("text",)):
@@ -117,16 +133,14 @@ def _batch(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     if not (args.input and args.output):
         raise CommandError("sentiment train needs --input LABELLED.jsonl and --output MODEL_PATH")
-    try:
-        base = SentimentModel.load(DEFAULT_MODEL_PATH)
-    except ModelFileError:
-        base = None  # without the shipped model, frustration falls back to negativity for anger
+    analyzer = _analyzer(args, threads=2)  # --model: adapt that model instead of the shipped one
     try:
         report = train_from_file(
             args.input,
             args.output,
             include_default_data=args.include_default_data,
-            base_model=base,
+            base_model=analyzer.model,
+            encoder=analyzer.encoder,
         )
     except LabelledDataError as exc:
         raise CommandError(str(exc)) from None

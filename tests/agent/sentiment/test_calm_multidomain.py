@@ -51,9 +51,11 @@ def test_real_threats_still_fire() -> None:
     assert "safety_concern" in detect("the battery is swollen and the phone gets really hot")
 
 
-def test_the_offline_reader_keeps_calm_task_language_below_the_policy_thresholds() -> None:
+def test_the_offline_reader_keeps_calm_task_language_below_the_policy_thresholds(
+    offline_analyzer: OfflineAnalyzer,
+) -> None:
     # Measured 0 of 700 over either threshold (frustration 0.75, score -0.6) when the set was made.
-    reader = OfflineAnalyzer.load()
+    reader = offline_analyzer  # the shipped reader as a server runs it (with sentence vectors)
     alarmed = []
     for row in _messages():
         reading = reader.analyze(row["text"])

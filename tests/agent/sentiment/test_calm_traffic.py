@@ -9,7 +9,7 @@ import pytest
 
 from agent.sentiment.offline import OfflineAnalyzer
 from agent.sentiment.reading import SentimentReading
-from agent.sentiment.train import OWN_DATA_PATH
+from agent.sentiment.training.data import OWN_DATA_PATH
 
 CALM_PATH = Path(OWN_DATA_PATH).parent / "calm_traffic.jsonl"
 # Measured 0 (frustration) and 1 (score) of 161 at training time; one or two misreadings of
@@ -25,8 +25,9 @@ MIN_SHARE_HIGH_FRUSTRATED = 0.45
 
 
 @pytest.fixture(scope="module")
-def analyzer() -> OfflineAnalyzer:
-    return OfflineAnalyzer.load()
+def analyzer(offline_analyzer: OfflineAnalyzer) -> OfflineAnalyzer:
+    """The shipped reader as a server runs it (with sentence vectors)."""
+    return offline_analyzer
 
 
 @pytest.fixture(scope="module")

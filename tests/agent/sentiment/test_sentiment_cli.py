@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agent.sentiment.offline import OfflineAnalyzer
-from agent.sentiment.train import OWN_DATA_PATH
+from agent.sentiment.training.data import OWN_DATA_PATH
 from server.commands import sentiment
 from server.commands.jsonl import CommandError
 

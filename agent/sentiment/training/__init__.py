@@ -1,0 +1,1 @@
+"""Training the reader: labelled data, fitting the heads, adapting to a team, the shipped build."""

@@ -1,0 +1,1 @@
+"""Maintainer tools of the learned sentiment reader: cached embeddings, training, measurement."""
