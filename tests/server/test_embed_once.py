@@ -12,7 +12,7 @@ from agent.bot import SupportBot
 from agent.dependencies import TurnDependencies
 from agent.handoff import InMemoryHandoffQueue
 from agent.message_vectors import SharedMessageVectors
-from agent.policy.rules import load_policy
+from agent.policy.escalation import load_policy
 from agent.responders.grounded import GroundedResponder
 from agent.sentiment.offline import OfflineAnalyzer
 from agent.settings import Settings
