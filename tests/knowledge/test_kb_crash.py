@@ -170,6 +170,7 @@ def killed_ingest(
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     reader.join(timeout=10)
+    process.stderr.close()
     return not finished
 
 

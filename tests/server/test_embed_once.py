@@ -38,6 +38,11 @@ class CountingEmbedder:
     def dim(self) -> int:
         return self.inner.dim  # type: ignore[attr-defined,no-any-return]
 
+    @property
+    def fingerprint(self) -> str:
+        # The same vectors as the store's: opening it must not re-embed the help centre.
+        return self.inner.fingerprint  # type: ignore[attr-defined,no-any-return]
+
     def embed(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             self.texts.extend(texts)
