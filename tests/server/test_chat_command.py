@@ -57,7 +57,10 @@ def test_a_broken_policy_file_is_one_clear_line(sample_data_dir: Path, tmp_path:
         env={**os.environ, "TIDELINE_POLICY_PATH": str(policy)},
     )
     assert done.returncode == 2
-    assert done.stderr.startswith("tideline: ") and "threshold" in done.stderr
+    # Start-up progress lines come first; the error is the one line after them.
+    *progress, error = done.stderr.strip().splitlines()
+    assert error.startswith("tideline: ") and "threshold" in error
+    assert all(line.startswith("Tideline: loading") for line in progress)
     assert "Traceback" not in done.stderr
 
 
