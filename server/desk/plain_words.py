@@ -12,6 +12,7 @@ RULES = {
     "sensitive_topic": "Sensitive topic",
     "unresolved_followup": "Chasing an unresolved issue",
     "repeat_contact": "Contacted us repeatedly",
+    "conversation_risk": "Conversation going badly",
 }
 
 SIGNALS = {

@@ -652,6 +652,7 @@
     var text = input.value.trim();
     if (!text) return;
     input.value = "";
+    typingSent = 0;  // the next message's first keystroke is relayed at once
     ask(text);
   }
 

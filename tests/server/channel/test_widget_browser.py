@@ -44,7 +44,10 @@ def test_chat_shows_streamed_text_and_citations(  # type: ignore[no-untyped-def]
     final = draft.inner_text()
     # The final answer is drawn from Markdown (list markers become list items): compare words.
     words, streamed = _words(final), _words(partial)
-    assert len(words) > len(streamed) and words[:4] == streamed[:4]
+    # The streamed words start the final text (the last streamed word may be cut mid-word).
+    assert len(words) > len(streamed) >= 1
+    settled = streamed[:-1][:4]
+    assert words[: len(settled)] == settled and words[len(streamed) - 1].startswith(streamed[-1])
     links = sources.get_by_role("link")
     assert links.count() >= 1
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]

@@ -6,6 +6,7 @@ it and replies, the customer sees the reply, the agent hands back, and the bot a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,7 +68,10 @@ def test_a_frustrated_customer_reaches_an_agent_and_back_to_the_bot(  # type: ig
         row = waiting.get_by_role("button").filter(has_text="wasted two hours")
         sync_api.expect(row).to_be_visible(timeout=10_000)
         sync_api.expect(row).to_contain_text("Anonymous customer")
-        sync_api.expect(row).to_contain_text("frustrated", ignore_case=True)
+        # Two negative, worsening messages ending in a frustrated one: the deciding rule is one of
+        # the frustration family, in words (not a rule id).
+        sync_api.expect(row).to_contain_text(re.compile("Frustrated|Unhappy for several messages"))
+        sync_api.expect(row).not_to_contain_text("_")
         sync_api.expect(row).not_to_contain_text("How do I change my delivery address?")
         row.click()
         # The rationale is written for a person: what they said, which limit, the mood, severity.
@@ -88,7 +92,7 @@ def test_a_frustrated_customer_reaches_an_agent_and_back_to_the_bot(  # type: ig
         transcript = console.get_by_role("log", name="Transcript")
         sync_api.expect(transcript.locator(".msg.customer")).to_have_count(3)
 
-        console.get_by_role("button", name="Claim").click()
+        console.get_by_role("button", name="Claim", exact=True).click()
         sync_api.expect(console.locator("#handoff-status")).to_contain_text("claimed by you")
         sync_api.expect(customer.get_by_role("status")).to_contain_text(
             "joined the conversation", timeout=10_000

@@ -73,7 +73,7 @@ def test_queue_places_move_and_a_closed_chat_starts_again(  # type: ignore[no-un
         _sign_in(console, desk_server, token)
         waiting = console.get_by_role("list", name="Waiting handoffs")
         waiting.get_by_role("button").filter(has_text="invoice").click()
-        console.get_by_role("button", name="Claim").click()
+        console.get_by_role("button", name="Claim", exact=True).click()
         # The queue moved: the second customer is told without doing anything.
         sync_api.expect(second.get_by_role("status")).to_contain_text(
             "next in line", timeout=10_000
@@ -159,7 +159,7 @@ def test_notes_saved_replies_ratings_and_history(  # type: ignore[no-untyped-def
         console.get_by_role("list", name="Waiting handoffs").get_by_role("button").filter(
             has_text="get me a human"
         ).last.click()
-        console.get_by_role("button", name="Claim").click()
+        console.get_by_role("button", name="Claim", exact=True).click()
         reply = console.get_by_label("Reply to the customer")
         sync_api.expect(reply).to_be_enabled(timeout=10_000)
         reply.fill("/reset-h")
