@@ -16,6 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
+from knowledge import Embedder
+from knowledge.query import search_text
 from knowledge.types import RetrievalResult
 
 
@@ -102,3 +104,21 @@ class SharedVectorRetriever:
 
     def search(self, query: str, k: int = 5) -> RetrievalResult:
         return self.knowledge.search(query, k, query_vector=self.vectors.vector(query))
+
+
+class QueryVectors:
+    """A ``MessageEncoder`` of a knowledge-base embedder: a message's vector exactly as the knowledge
+    base searches with it (the embedder's vector of the message's search text, ``knowledge.query``).
+    Training, refitting and the live turn all read messages through it, so they see one vector."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    @property
+    def name(self) -> str:
+        return self.embedder.name
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        # A lone surrogate cannot be tokenized; the reader still reads the rest of the message.
+        clean = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+        return self.embedder.embed([search_text(text) for text in clean])

@@ -1,5 +1,6 @@
 """How well the conversation risk ranks conversations that end badly above those that end well
-(AUROC of ``max_risk`` from replay), with the offline analyzer, and how many calm ones it hands over.
+(AUROC of ``max_risk`` from replay), with the offline analyzer reading the MiniLM vector as a live
+turn does, and how many calm ones it hands over.
 
 On the eval scenarios (should reach a person vs should not), on the labelled conversations
 (evals/data/labelled_conversations.jsonl: ended badly vs ended well, per split) and on the calm
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import yaml
 
+from agent.message_vectors import QueryVectors
 from agent.policy.escalation import EscalationPolicy, load_policy
 from agent.replay import replay_conversation
 from agent.sentiment.offline import OfflineAnalyzer
 from agent.sentiment.reading import SentimentAnalyzer
+from knowledge.embeddings import default_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "evals" / "scenarios"
@@ -88,7 +91,8 @@ def calm(analyzer: SentimentAnalyzer, policy: EscalationPolicy) -> None:
 
 
 def main() -> None:
-    analyzer, policy = OfflineAnalyzer.load(), load_policy()
+    analyzer = OfflineAnalyzer.load(encoder=QueryVectors(default_embedder()))
+    policy = load_policy()
     scenarios(analyzer, policy)
     labelled(analyzer, policy)
     calm(analyzer, policy)

@@ -9,10 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from agent.message_vectors import QueryVectors
 from agent.outreach.history import parse_history, parse_time
 from agent.outreach.policy import read_outreach_policy
 from agent.outreach.scan import ScanSetup, scan_customer
 from agent.sentiment.offline import OfflineAnalyzer
+from knowledge.embeddings import default_embedder
 
 DEFAULT_DATA = Path(__file__).parent / "data" / "customer_histories.jsonl"
 # The labelled histories are written relative to this moment; --now keeps the run reproducible.
@@ -20,7 +22,9 @@ DEFAULT_NOW = "2026-06-01T12:00:00+00:00"
 
 
 def evaluate(path: Path, now: datetime, policy_path: Path | None = None) -> dict[str, object]:
-    setup = ScanSetup(OfflineAnalyzer.load(), read_outreach_policy(policy_path), now)
+    # Messages are read as `tideline outreach scan` reads them: with the MiniLM vector.
+    reader = OfflineAnalyzer.load(encoder=QueryVectors(default_embedder()))
+    setup = ScanSetup(reader, read_outreach_policy(policy_path), now)
     tp = fp = fn = tn = 0
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # kind -> [right, total]
     mistakes: list[str] = []

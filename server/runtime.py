@@ -14,7 +14,12 @@ from agent.bot import SupportBot
 from agent.checkpoints import open_checkpointer
 from agent.dependencies import TurnDependencies
 from agent.llm import build_chat_model
-from agent.message_vectors import MessageEncoder, SharedMessageVectors, SharedVectorRetriever
+from agent.message_vectors import (
+    MessageEncoder,
+    QueryVectors,
+    SharedMessageVectors,
+    SharedVectorRetriever,
+)
 from agent.policy.escalation import EscalationPolicy, load_policy
 from agent.responders.base import Responder
 from agent.responders.grounded import GroundedResponder
@@ -31,7 +36,7 @@ from knowledge import (
     open_knowledge_base,
 )
 from knowledge.types import Retriever
-from server.reader_vectors import QueryVectors, reader_encoder
+from server.reader_vectors import reader_encoder
 from server.records.db import init_db, make_engine
 from server.records.queue import SqlHandoffQueue
 from server.turns.service import ConversationService
@@ -119,7 +124,9 @@ def open_runtime(
         kb = stack.enter_context(open_settings_knowledge_base(settings))
         if load_sample:
             if kb.count() == 0:
-                step("loading the sample help centre into the knowledge base (first start, ~20 s) …")
+                step(
+                    "loading the sample help centre into the knowledge base (first start, ~20 s) …"
+                )
             ensure_sample_loaded(kb, progress=progress)
         step("loading the sentiment analyzer and the escalation policy …")
         chat_model = build_chat_model(settings)

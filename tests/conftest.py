@@ -17,11 +17,11 @@ from playwright import sync_api
 from agent.bot import SupportBot
 from agent.dependencies import TurnDependencies
 from agent.handoff import InMemoryHandoffQueue
+from agent.message_vectors import QueryVectors
 from agent.policy.escalation import load_policy
 from agent.responders.grounded import GroundedResponder
 from agent.sentiment.offline import OfflineAnalyzer
 from knowledge import KnowledgeBase, default_embedder, ensure_sample_loaded, open_knowledge_base
-from server.reader_vectors import QueryVectors
 from tests.support import free_port, throwaway_postgres
 
 

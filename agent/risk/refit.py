@@ -2,11 +2,14 @@
 
     .venv/bin/python -m agent.risk.refit [--input evals/data/labelled_conversations.jsonl]
         [--output agent/risk/model/risk_model.json] [--base-rate 0.15] [--sentiment-model PATH]
+        [--no-vectors]
 
-Run it after the sentiment reader changes (its readings are what the model weighs). Conversations
-with ``"split": "held_out"`` are kept out of the fit and measured; the figures are printed and
-written into the model file's ``info``. Input lines are ``{conversation_id, turns: [{speaker, text,
-grounded?}], outcome: good|bad, split?, domain?}`` (``should_escalate`` stands in for ``outcome``).
+Run it after the sentiment reader changes (its readings are what the model weighs). Messages are
+read as a server with defaults reads them: with the MiniLM vector (``--no-vectors`` reads without).
+Conversations with ``"split": "held_out"`` are kept out of the fit and measured; the figures are
+printed and written into the model file's ``info``. Input lines are ``{conversation_id, turns:
+[{speaker, text, grounded?}], outcome: good|bad, split?, domain?}`` (``should_escalate`` stands in
+for ``outcome``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from agent.message_vectors import QueryVectors
 from agent.replay import InvalidTranscript, read_conversation, validate_conversation
 from agent.risk.features import Trajectory
 from agent.risk.fit import LabelledTrajectories, choose_l2, fit, max_risks, ranking
@@ -25,6 +29,7 @@ from agent.risk.model import DEFAULT_MODEL_PATH
 from agent.sentiment.offline import OfflineAnalyzer
 from agent.sentiment.reading import SentimentAnalyzer, SentimentReading
 from agent.sentiment.trend import summarize
+from knowledge.embeddings import default_embedder
 
 DEFAULT_INPUT = Path(__file__).parents[2] / "evals" / "data" / "labelled_conversations.jsonl"
 # The policy's default trend settings (agent/policy/default_policy.yaml), as the live turn uses them.
@@ -95,10 +100,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--output", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--base-rate", type=float, default=0.15)
     parser.add_argument("--sentiment-model", type=Path, default=None)
+    parser.add_argument(
+        "--no-vectors", action="store_true", help="read without the MiniLM vector (plain heads)"
+    )
     args = parser.parse_args(argv)
     if not 0.0 < args.base_rate < 1.0:
         parser.error("--base-rate must be between 0 and 1")
-    analyzer = OfflineAnalyzer.load(args.sentiment_model)
+    encoder = None if args.no_vectors else QueryVectors(default_embedder())
+    analyzer = OfflineAnalyzer.load(args.sentiment_model, encoder=encoder)
     fitting, held = read_set(args.input, analyzer)
     l2, cv = choose_l2(fitting, base_rate=args.base_rate)
     model = fit(fitting, l2=l2, base_rate=args.base_rate)
@@ -106,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         "fitted": date.today().isoformat(),
         "data": args.input.name,
         "analyzer": analyzer.name,
+        "vectors": encoder.name if encoder else None,
         "conversations": len(fitting),
         "prefixes": sum(len(c.prefixes) for c in fitting),
         "base_rate": args.base_rate,

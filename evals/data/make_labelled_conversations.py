@@ -1,11 +1,11 @@
 """Writes labelled_conversations.jsonl: support conversations labelled as ending well or badly.
 
 Every line (``conversation_lines.json``) was written for Tideline's conversation-risk model
-(evals/data/README.md): per domain, a few lines for each part a conversation is made of (a calm question, a problem, a
-polite "that didn't help", a blunt remark, a final outburst ...). Each conversation follows one
-course (``COURSES``) whose outcome is its label, filled with lines of its domain chosen by a fixed
-seed, so re-running this script reproduces the file exactly. Two domains (hotel, utilities) are
-held out entirely: no line of theirs is seen when fitting.
+(evals/data/README.md): per domain, a few lines for each part a conversation is made of (a calm
+question, a problem, a polite "that didn't help", a blunt remark, a final outburst ...). Each
+conversation follows one course (``COURSES``) whose outcome is its label, filled with lines of its
+domain chosen by a fixed seed, so re-running this script reproduces the file exactly. Two domains
+(hotel, utilities) are held out entirely: no line of theirs is seen when fitting.
 """
 
 from __future__ import annotations

@@ -11,14 +11,13 @@ import pytest
 from agent.bot import SupportBot
 from agent.dependencies import TurnDependencies
 from agent.handoff import InMemoryHandoffQueue
-from agent.message_vectors import SharedMessageVectors
+from agent.message_vectors import QueryVectors, SharedMessageVectors
 from agent.policy.escalation import load_policy
 from agent.responders.grounded import GroundedResponder
 from agent.sentiment.offline import OfflineAnalyzer
 from agent.settings import Settings
 from knowledge import KnowledgeBase
 from knowledge.confidence import ConfidenceModel
-from server.reader_vectors import QueryVectors
 from server.runtime import build_reading
 
 

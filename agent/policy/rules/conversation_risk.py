@@ -15,6 +15,7 @@ class ConversationRiskRule(Section):
     enabled: bool = True
     threshold: Unit = 0.8
     min_turns: Count = 2
+    calm_improving_below: Unit = 0.5  # frustration under which an improving customer is let be
     severity: Severity = "medium"
 
 
@@ -23,7 +24,19 @@ def conversation_risk(settings: ConversationRiskRule, ctx: RuleContext) -> RuleO
     risk = ctx.risk
     turns = max(ctx.inp.turn, len(ctx.inp.conversation.scores))
     out = RuleOutcome("conversation_risk")
-    fired = settings.enabled and turns >= settings.min_turns and risk.risk >= settings.threshold
+    # A customer whose messages are getting better, and whose latest one is calm, is on the way out
+    # of trouble ("oh wait, it works now"): the risk is still recorded and the frustration rules
+    # still watch each message, but this rule waits. Sarcasm or a still-frustrated message is not calm.
+    improving = (
+        ctx.inp.conversation.trend == "improving"
+        and ctx.inp.reading.frustration < settings.calm_improving_below
+    )
+    fired = (
+        settings.enabled
+        and turns >= settings.min_turns
+        and risk.risk >= settings.threshold
+        and not improving
+    )
     out.evidence.append(
         Evidence("conversation_risk", "risk", risk.risk, settings.threshold, ">=", fired)
     )

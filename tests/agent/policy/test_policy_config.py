@@ -31,7 +31,7 @@ def frustrated_turn(frustration: float) -> PolicyInput:
 def test_shipped_default_has_the_documented_thresholds() -> None:
     policy = load_policy(None)
     rules = policy.config.rules
-    assert policy.version == "tideline-default@1"
+    assert policy.version == "tideline-default@2"
     assert rules.critical_frustration.threshold == 0.9
     assert rules.frustration.threshold == 0.75
     assert rules.sustained_negative.score_at_most == -0.6
@@ -152,5 +152,5 @@ def test_the_shipped_file_states_exactly_the_built_in_defaults() -> None:
     # The YAML is the documentation of the defaults: it must not drift from the schema's values.
     shipped = load_policy(None).config
     assert shipped == PolicyConfig(
-        version=1, name="tideline-default", description=shipped.description
+        version=2, name="tideline-default", description=shipped.description
     )

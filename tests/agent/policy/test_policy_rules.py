@@ -88,7 +88,7 @@ def test_calm_customer_is_answered_with_low_risk_and_a_plain_reason(
     assert not d.escalate and d.rule is None and d.severity == "none"
     assert d.risk < 0.1
     assert d.fired_rules == ()
-    assert d.policy_version == "tideline-default@1"
+    assert d.policy_version == "tideline-default@2"
     assert d.reason.startswith("No escalation rule fired")
     # Every rule leaves evidence, fired or not, so the record explains the "no" as well.
     assert {e.rule for e in d.evidence} >= {
@@ -114,8 +114,9 @@ def test_explicit_request_escalates_high_and_quotes_the_customer(
     assert d.escalate and d.rule == "explicit_request" and d.severity == "high"
     assert d.reason == "Customer asked for a person: 'let me talk to a human'"
     # The risk is P(conversation ends badly) now, calibrated to traffic where 15 % end badly: a
-    # request for a person on a first, calm message raises it well above a calm customer's.
-    assert d.risk >= decide(policy).risk + 0.15
+    # request for a person on a first, calm message raises it well above a calm customer's (the
+    # model refitted on the readings a live turn makes, with the MiniLM vector: 0.03 -> 0.14).
+    assert d.risk >= decide(policy).risk + 0.1
 
 
 @pytest.mark.parametrize(
@@ -321,3 +322,21 @@ def test_risk_follows_the_conversation_not_one_message(policy: EscalationPolicy)
     sustained = at_turn_four([-0.6, -0.7, -0.6, -0.7], [0.6, 0.7, 0.6, 0.7])
     assert sustained > lone_spike + 0.2
     assert lone_spike < 0.5 <= sustained
+
+
+def test_conversation_risk_lets_a_calm_improving_customer_be(policy: EscalationPolicy) -> None:
+    # "ugh this is so annoying, my camera won't connect" then "oh wait, it was on the 5GHz network,
+    # switched and it's working now": two negative readings and a statement the help centre cannot
+    # answer push the risk over the limit, but the customer is calming down and got there.
+    after = conversation([-0.8, -0.32], trend="improving", slope=0.48)
+    unanswered = {"ungrounded_streak": 1, "answerable": False, "retrieval_confidence": 0.27}
+    calm = decide(policy, reading(-0.32, 0.28), after, turn=2, **unanswered)
+    assert calm.risk >= 0.8 and not calm.escalate
+    assert "conversation_risk" not in calm.fired_rules
+    # The same course with a still-frustrated (or sarcastic) latest message is handed over.
+    still_upset = decide(policy, reading(-0.32, 0.63), after, turn=2, **unanswered)
+    assert still_upset.risk >= 0.8
+    assert still_upset.escalate and still_upset.rule == "conversation_risk"
+    # Not improving: the risk decides on its own.
+    flat = decide(policy, reading(-0.32, 0.28), conversation([-0.3, -0.32]), turn=2, **unanswered)
+    assert flat.risk < 0.8 or flat.rule == "conversation_risk"

@@ -130,7 +130,7 @@ def test_replay_command_writes_one_line_per_conversation(
     rows = read_jsonl(output)
     assert [r["conversation_id"] for r in rows] == ["calm", "asks", "kb-gap"]
     assert [r["escalated"] for r in rows] == [False, True, True]
-    assert all(r["policy_version"] == "tideline-default@1" for r in rows)
+    assert all(r["policy_version"] == "tideline-default@2" for r in rows)
     assert "3 conversations" in capsys.readouterr().out
 
 
@@ -188,8 +188,8 @@ def test_compare_reports_which_conversations_a_stricter_policy_would_hand_over(
     )
     assert code == 0
     report = capsys.readouterr().out
-    assert "tideline-default@1 vs strict@2" in report
-    assert "escalated under tideline-default@1: 0/2" in report
+    assert "tideline-default@2 vs strict@2" in report
+    assert "escalated under tideline-default@2: 0/2" in report
     assert "escalated under strict@2: 1/2" in report
     assert "only under strict@2: 1  annoyed" in report
     # The output file holds the main policy's judgement.
