@@ -13,8 +13,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from agent.settings import Settings
+from server.channel.client_address import TrustedProxies, parse_networks
 from server.channel.rate_limits import AddressLimits, AddressSockets, ChannelLimits
-from server.channel.resume_tokens import ResumeTokens, signing_secret
+from server.channel.resume_tokens import ResumeTokens, previous_secrets, signing_secret
 from server.channel.socket import Channel, serve_chat_socket
 from server.deps import ChannelDep, DeskDep, RuntimeDep
 from server.desk.actions import router as desk_actions_router
@@ -97,9 +98,11 @@ def create_app(
 
     Raises ``InsecureSecret`` in production when the secret key is the development default.
     """
-    secret = signing_secret(settings)
-    tokens = ResumeTokens(secret)
-    sessions = console_session_tokens(secret, hours=settings.console_session_hours)
+    secret, previous = signing_secret(settings), previous_secrets(settings)
+    tokens = ResumeTokens(secret, previous=previous)
+    sessions = console_session_tokens(
+        secret, hours=settings.console_session_hours, previous=previous
+    )
     limits = limits or ChannelLimits()
     metrics = ChannelMetrics()
 
@@ -162,6 +165,7 @@ def create_app(
                 limits=limits,
                 metrics=metrics,
                 addresses=addresses,
+                proxies=TrustedProxies(parse_networks(settings.trusted_proxies.split(","))),
                 customer_secret=(
                     settings.customer_secret.get_secret_value()
                     if settings.customer_secret

@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from agent.policy.tone import contains_boilerplate
 from agent.prompts import ANSWER_SYSTEM_PROMPT, NOTES_TEMPLATE, PASSAGE_TEMPLATE
 from agent.responders.base import Citation, Reply, ReplyRequest, Responder, TokenSink
+from agent.responders.outcome_guard import unmade_outcome_claim
 from knowledge.types import Passage
 
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -67,6 +68,9 @@ class LLMResponder:
             return "empty answer"
         if _shingles(text) & self._instruction_shingles:
             return "answer quoted the instructions"
+        claimed = unmade_outcome_claim(text)
+        if claimed is not None:
+            return f"answer stated a {claimed} that did not happen"
         promise = _PROMISE.search(text)
         if promise is not None:
             approval = (promise.group(2) or promise.group(3)).lower()

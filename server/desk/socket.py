@@ -11,7 +11,6 @@ has a plain status code; the socket carries what must be live. Documented in doc
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +18,11 @@ from sqlmodel import Session
 from starlette.websockets import WebSocket
 
 from server.channel.frames import encode, error_frame
+from server.channel.json_text import UnreadableJSON, read_json
 from server.channel.outbox import Outbox, text_frames
 from server.channel.rate_limits import TokenBucket
 from server.channel.resume_tokens import ResumeTokens
-from server.desk.auth import DeskAgent, authenticate
+from server.desk.auth import DISABLED, AccountDisabled, DeskAgent, authenticate
 from server.desk.feed import DeskFeed
 from server.desk.views import desk_queue
 from server.records.errors import HandoffNotFound
@@ -169,16 +169,14 @@ class AgentConnection:
         self.send(error_frame(code, message, ref=ref))
 
     async def _handle(self, text: str) -> None:
-        if len(text.encode("utf-8")) > MAX_AGENT_FRAME_BYTES:
-            self._error("frame_too_large", "That frame is larger than 16 KB.")
-            return
+        # Every frame spends the allowance, unreadable ones too: a flood of junk is still a flood.
         if not self.frames.take():
             self._error("rate_limited", "Too many frames; slow down.")
             return
         try:
-            frame = json.loads(text)
-        except json.JSONDecodeError:
-            self._error("invalid_json", "The server could not read that frame (not JSON).")
+            frame = read_json(text, max_bytes=MAX_AGENT_FRAME_BYTES)
+        except UnreadableJSON as exc:
+            self._error(exc.code, str(exc))
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             self._error("invalid_frame", "A frame must be a JSON object with a 'type'.")
@@ -266,17 +264,21 @@ class AgentConnection:
 async def serve_agent_socket(websocket: WebSocket, desk: Desk) -> None:
     """Authenticate the console (cookie or bearer token), then serve it to the end."""
     await websocket.accept()
-    agent = await authenticate(websocket, desk.runtime, desk.sessions)
+    try:
+        agent = await authenticate(websocket, desk.runtime, desk.sessions)
+    except AccountDisabled:
+        await _refuse(websocket, "account_disabled", DISABLED)
+        return
     if agent is None:
-        await websocket.send_text(
-            encode(
-                error_frame(
-                    "unauthorized",
-                    "Sign in to the console first (or send 'Authorization: Bearer <agent token>').",
-                    fatal=True,
-                )
-            )
+        await _refuse(
+            websocket,
+            "unauthorized",
+            "Sign in to the console first (or send 'Authorization: Bearer <agent token>').",
         )
-        await websocket.close(code=UNAUTHORIZED)
         return
     await AgentConnection(websocket, desk, agent).serve()
+
+
+async def _refuse(websocket: WebSocket, code: str, message: str) -> None:
+    await websocket.send_text(encode(error_frame(code, message, fatal=True)))
+    await websocket.close(code=UNAUTHORIZED)
