@@ -76,9 +76,10 @@ async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIter
 # The console's scripts beside console.js (one conversation, the chart, history and figures).
 CONSOLE_PARTS = frozenset({"detail", "chart", "views"})
 
-# The console shows customers' words to agents: it runs only its own script, cannot be framed,
-# and leaks no address through the Referer header.
-CONSOLE_HEADERS = {
+# The console shows customers' words to agents, the widget's page shows the bot's and agents'
+# words to customers: each runs only its own scripts, cannot be framed, and leaks no address
+# through the Referer header.
+PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -198,7 +199,7 @@ def create_app(
     @app.get("/console", include_in_schema=False)
     async def console_page() -> FileResponse:
         return FileResponse(
-            STATIC / "console.html", media_type="text/html", headers=CONSOLE_HEADERS
+            STATIC / "console.html", media_type="text/html", headers=PAGE_HEADERS
         )
 
     @app.get("/console.js", include_in_schema=False)
@@ -213,7 +214,7 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     async def demo_page() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html")
+        return FileResponse(STATIC / "index.html", media_type="text/html", headers=PAGE_HEADERS)
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget() -> FileResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# Tideline's own frames and bodies are two or three levels deep; anything far deeper is hostile.
+# Containers nested in one another; Tideline's own frames and bodies use two or three.
 MAX_JSON_DEPTH = 32
 
 

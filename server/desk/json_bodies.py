@@ -20,9 +20,9 @@ from server.channel.json_text import UnreadableJSON, read_json
 MAX_BODY_BYTES = 64 * 1024
 
 _STATUS = {
-    "frame_too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-    "invalid_json": status.HTTP_422_UNPROCESSABLE_ENTITY,
-    "invalid_text": status.HTTP_422_UNPROCESSABLE_ENTITY,
+    "frame_too_large": status.HTTP_413_CONTENT_TOO_LARGE,
+    "invalid_json": status.HTTP_422_UNPROCESSABLE_CONTENT,
+    "invalid_text": status.HTTP_422_UNPROCESSABLE_CONTENT,
 }
 
 
