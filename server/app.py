@@ -198,9 +198,7 @@ def create_app(
 
     @app.get("/console", include_in_schema=False)
     async def console_page() -> FileResponse:
-        return FileResponse(
-            STATIC / "console.html", media_type="text/html", headers=PAGE_HEADERS
-        )
+        return FileResponse(STATIC / "console.html", media_type="text/html", headers=PAGE_HEADERS)
 
     @app.get("/console.js", include_in_schema=False)
     async def console_script() -> FileResponse:
