@@ -68,14 +68,15 @@ class LLMResponder:
             return "empty answer"
         if _shingles(text) & self._instruction_shingles:
             return "answer quoted the instructions"
-        claimed = unmade_outcome_claim(text)
-        if claimed is not None:
-            return f"answer stated a {claimed} that did not happen"
         promise = _PROMISE.search(text)
         if promise is not None:
             approval = (promise.group(2) or promise.group(3)).lower()
             if approval not in " ".join(p.text for p in passages).lower():
                 return "answer promised an outcome the passages do not state"
+        claimed = unmade_outcome_claim(text)
+        if claimed is not None:
+            # Even when the passages use the words: the bot itself hands over or approves nothing.
+            return f"answer stated {'an' if claimed == 'approval' else 'a'} {claimed} that did not happen"
         return None
 
     def _fall_back(
