@@ -5,14 +5,21 @@ never collides with the customer's."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 
 import httpx
 from desk_support import Account, bearer, handoff_of, open_console, queued_customer
 
-from tests.server.channel.channel_support import RunningServer
+from tests.server.channel.channel_support import ChatClient, RunningServer
 
 JSON = {"Content-Type": "application/json"}
+
+
+def resume_token(client: ChatClient) -> str:
+    return str(client.of_type("session")[0]["resume_token"])
+
+
 DEEP = "[" * 5000 + "]" * 5000
 
 
@@ -78,7 +85,7 @@ def test_console_frames_with_lone_surrogates_or_deep_nesting_get_an_error_frame(
 def test_an_agent_retry_id_equal_to_the_customers_id_stores_the_agents_text(
     desk_server: RunningServer, make_account: Callable[..., Account]
 ) -> None:
-    _, agent = make_account()
+    agent_id, agent = make_account()
     _, supervisor = make_account("supervisor")
 
     async def scenario() -> None:
@@ -98,6 +105,13 @@ def test_an_agent_retry_id_equal_to_the_customers_id_stores_the_agents_text(
             assert again.json()["seq"] == sent.json()["seq"]
             messages = (await api.get(path, headers=bearer(agent))).json()["messages"]
             assert [m["text"] for m in messages].count(body["text"]) == 1
+            # Typing and a resume's replay too: the customer sees the name, never the account id.
+            await api.post(f"{path}/messages", json={"text": "One moment."}, headers=bearer(agent))
+        await client.until(lambda f: f.get("text") == "One moment.")
+        await client.send({"type": "resume", "token": resume_token(client), "last_seq": 0})
+        await client.until(lambda f: f["type"] == "agent_joined" and "agent" not in f)
+        assert agent_id not in json.dumps(client.received)
+        assert any(f.get("agent_name") or f.get("agent") for f in client.received)
         await client.close()
 
     asyncio.run(scenario())
