@@ -29,6 +29,10 @@ REFUSAL = "Sign in with an agent token: 'Authorization: Bearer <token>'."
 DISABLED = "This agent account has been disabled; ask a supervisor or an administrator."
 
 
+# Told to an open console whose agent's token was rotated since it signed in.
+SIGNED_OUT = "Your sign-in has ended: this agent's token was replaced. Sign in with the new token."
+
+
 class AccountDisabled(Exception):
     """A valid token or console cookie of an agent who has been disabled."""
 
@@ -131,3 +135,15 @@ async def authenticate(
         return None
     # The account is read again each time: a disabled agent's cookie stops working at once.
     return await asyncio.to_thread(_desk_agent, runtime.engine, token=None, subject=subject)
+
+
+def still_signed_in(engine: Engine, agent: DeskAgent) -> str | None:
+    """None while the signed-in agent may go on; else why not: ``account_disabled``, or
+    ``signed_out`` when its token was rotated (or the account is gone)."""
+    with Session(engine) as session:
+        row = session.get(Agent, agent.id)
+        if row is not None and row.disabled:
+            return "account_disabled"
+        if row is None or not hmac.compare_digest(credential_mark(row), agent.credential):
+            return "signed_out"
+    return None

@@ -22,7 +22,14 @@ from server.channel.json_text import UnreadableJSON, read_json
 from server.channel.outbox import Outbox, text_frames
 from server.channel.rate_limits import TokenBucket
 from server.channel.resume_tokens import ResumeTokens
-from server.desk.auth import DISABLED, AccountDisabled, DeskAgent, authenticate
+from server.desk.auth import (
+    DISABLED,
+    SIGNED_OUT,
+    AccountDisabled,
+    DeskAgent,
+    authenticate,
+    still_signed_in,
+)
 from server.desk.feed import DeskFeed
 from server.desk.views import desk_queue
 from server.records.errors import HandoffNotFound
@@ -46,6 +53,8 @@ class Desk:
     feed: DeskFeed
     sessions: ResumeTokens
     live_scores: str  # Settings.console_live_scores
+    # How often an open console checks that its agent is still enabled and its token current.
+    account_check_s: float = 15.0
 
 
 class _Watch:
@@ -129,6 +138,7 @@ class AgentConnection:
     async def serve(self) -> None:
         self.outbox.start()
         self.desk.feed.join(self)
+        checker = asyncio.create_task(self._keep_account_checked())
         try:
             self.send(
                 {
@@ -150,11 +160,27 @@ class AgentConnection:
             ):
                 await self._handle(text)
         finally:
+            checker.cancel()
             self.desk.feed.leave(self)
             for handoff_id in list(self.watches):
                 self._unwatch(handoff_id)
             self.closed = True
             await self.outbox.close()
+
+    async def _keep_account_checked(self) -> None:
+        """A console stays open for hours: once its agent is disabled or its token rotated (by
+        `tideline agents`, from any process), it is told why and closed at the next check."""
+        engine = self.desk.runtime.engine
+        while True:
+            await asyncio.sleep(self.desk.account_check_s)
+            refusal = await asyncio.to_thread(still_signed_in, engine, self.agent)
+            if refusal is not None:
+                break
+        message = DISABLED if refusal == "account_disabled" else SIGNED_OUT
+        self.send(error_frame(refusal, message, fatal=True))
+        self.closed = True
+        await self.outbox.close()
+        await self.websocket.close(code=UNAUTHORIZED)
 
     async def _queue(self) -> list[dict[str, Any]]:
         runtime = self.desk.runtime

@@ -140,3 +140,31 @@ def test_a_previous_secret_still_verifies_until_it_is_removed(
         assert (answer["type"], answer["code"]) == ("error", "invalid_resume_token")
         with httpx.Client(base_url=after.url, cookies={"tideline_console": cookie}) as api:
             assert api.get("/api/me").status_code == 401
+
+
+def test_an_open_console_is_closed_once_its_agent_is_disabled_or_rotated(
+    desk_runtime: Runtime, make_account: Callable[..., Account]
+) -> None:
+    app = create_app(desk_runtime.settings, runtime=desk_runtime, limits=TEST_LIMITS)
+    disabled_id, disabled = make_account()
+    rotated_id, rotated = make_account()
+
+    async def scenario(server: RunningServer) -> None:
+        app.state.desk.account_check_s = 0.2  # seconds between checks, instead of 15
+        consoles = [await open_console(server, token=t) for t in (disabled, rotated)]
+        for console in consoles:
+            await console.until(lambda f: f["type"] == "queue")
+        await asyncio.to_thread(
+            tideline, desk_runtime, "agents", "disable", agent_name(desk_runtime, disabled_id)
+        )
+        await asyncio.to_thread(
+            tideline, desk_runtime, "agents", "rotate", agent_name(desk_runtime, rotated_id)
+        )
+        for console, code in zip(consoles, ("account_disabled", "signed_out"), strict=True):
+            refusal = await console.until(lambda f: f["type"] == "error", timeout=5)
+            assert (refusal["code"], refusal["fatal"]) == (code, True)
+            await asyncio.wait_for(console.connection.wait_closed(), 5)
+            assert console.connection.close_code == 4401
+
+    with RunningServer(app) as server:
+        asyncio.run(scenario(server))
