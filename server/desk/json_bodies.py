@@ -33,6 +33,13 @@ class CheckedJSONRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def checked(request: Request) -> Response:
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                # Refused before reading: a declared 2 GB body is not buffered to find out.
+                raise HTTPException(
+                    status.HTTP_413_CONTENT_TOO_LARGE,
+                    detail=f"The body is over the limit of {MAX_BODY_BYTES // 1024} KB.",
+                )
             body = await request.body()
             if body:
                 try:

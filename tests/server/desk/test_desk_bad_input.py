@@ -47,6 +47,12 @@ def test_api_bodies_with_lone_surrogates_or_deep_nesting_get_a_4xx_and_store_not
                 )
                 assert refused.status_code == 422, (body[:40], refused.text)
                 assert len(refused.json()["detail"]) > 10
+            too_large = await api.post(
+                f"{path}/messages",
+                json={"text": "x" * 70_000},
+                headers=bearer(agent),
+            )
+            assert too_large.status_code == 413
             signed_in = await api.post(
                 "/api/session", content='{"token": "\\ud800.x"}', headers=JSON
             )
