@@ -131,8 +131,8 @@ class Settings(BaseSettings):
                     ipaddress.ip_network(entry.strip(), strict=False)
                 except ValueError:
                     raise ValueError(
-                        f"TIDELINE_TRUSTED_PROXIES: {entry.strip()!r} is not an IP address or "
-                        "CIDR block (e.g. 10.0.0.5 or 10.0.0.0/8)"
+                        f"{entry.strip()!r} is not an IP address or CIDR block "
+                        "(e.g. 10.0.0.5 or 10.0.0.0/8)"
                     ) from None
         return value
 

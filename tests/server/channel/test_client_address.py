@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from pathlib import Path
 
 import pytest
 from channel_support import ChatClient, RunningServer
@@ -16,6 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from agent.settings import Settings
 from server.channel.client_address import TrustedProxies, parse_networks
 from server.channel.rate_limits import ChannelLimits
+from server.cli import main
 
 
 def connection(peer: str, *forwarded: str) -> HTTPConnection:
@@ -91,3 +93,14 @@ def test_the_client_address_rules() -> None:
 def test_a_trusted_proxy_that_is_not_an_address_is_a_clear_error() -> None:
     with pytest.raises(ValidationError, match="'proxy.internal' is not an IP address or CIDR"):
         Settings(trusted_proxies="10.0.0.1, proxy.internal")
+
+
+def test_a_bad_trusted_proxy_stops_a_command_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TIDELINE_TRUSTED_PROXIES", "10.0.0.1, proxy.internal")
+    assert main(["agents", "add", "Sam", "--data-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "tideline: bad setting: TIDELINE_TRUSTED_PROXIES: 'proxy.internal' is not an IP address "
+        "or CIDR block (e.g. 10.0.0.5 or 10.0.0.0/8)"
+    )
