@@ -27,8 +27,6 @@ CONSOLE_COOKIE = "tideline_console"
 REFUSAL = "Sign in with an agent token: 'Authorization: Bearer <token>'."
 # Told only to a caller whose token or cookie is right: the account itself is switched off.
 DISABLED = "This agent account has been disabled; ask a supervisor or an administrator."
-
-
 # Told to an open console whose agent's token was rotated since it signed in.
 SIGNED_OUT = "Your sign-in has ended: this agent's token was replaced. Sign in with the new token."
 
