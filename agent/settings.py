@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -80,6 +81,12 @@ class Settings(BaseSettings):
         description="Signs resume tokens and console sessions; required in production. Unset in "
         "development: a random one is generated once and kept in the data directory.",
     )
+    previous_secret_keys: SecretStr | None = Field(
+        default=None,
+        description="Comma-separated keys being rotated out: resume tokens and console sessions "
+        "they signed still verify until they are removed; everything new is signed with "
+        "secret_key.",
+    )
     environment: Literal["development", "production"] = Field(
         default="development", description="a typo is an error, not a development server"
     )
@@ -87,6 +94,13 @@ class Settings(BaseSettings):
         default=None,
         description="Shared with the host site, which signs customer ids with it (HMAC-SHA256); "
         "unset: every chat is anonymous.",
+    )
+
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or CIDR blocks of the reverse proxies in front of "
+        "the server. Only a connection from one of them has its X-Forwarded-For read (the "
+        "rightmost entry not in this list is the client); unset: the peer is the client.",
     )
 
     api_docs: bool = Field(
@@ -107,6 +121,20 @@ class Settings(BaseSettings):
         description="A handoff waiting longer than this rises one severity step, and again after "
         "each further interval; 0 turns it off.",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for entry in value.split(","):
+            if entry.strip():
+                try:
+                    ipaddress.ip_network(entry.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"{entry.strip()!r} is not an IP address or CIDR block "
+                        "(e.g. 10.0.0.5 or 10.0.0.0/8)"
+                    ) from None
+        return value
 
     @property
     def chat_model_configured(self) -> bool:

@@ -13,8 +13,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from agent.settings import Settings
+from server.channel.client_address import TrustedProxies, parse_networks
 from server.channel.rate_limits import AddressLimits, AddressSockets, ChannelLimits
-from server.channel.resume_tokens import ResumeTokens, signing_secret
+from server.channel.resume_tokens import ResumeTokens, previous_secrets, signing_secret
 from server.channel.socket import Channel, serve_chat_socket
 from server.deps import ChannelDep, DeskDep, RuntimeDep
 from server.desk.actions import router as desk_actions_router
@@ -75,9 +76,10 @@ async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIter
 # The console's scripts beside console.js (one conversation, the chart, history and figures).
 CONSOLE_PARTS = frozenset({"detail", "chart", "views"})
 
-# The console shows customers' words to agents: it runs only its own script, cannot be framed,
-# and leaks no address through the Referer header.
-CONSOLE_HEADERS = {
+# The console shows customers' words to agents, the widget's page shows the bot's and agents'
+# words to customers: each runs only its own scripts, cannot be framed, and leaks no address
+# through the Referer header.
+PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -97,9 +99,11 @@ def create_app(
 
     Raises ``InsecureSecret`` in production when the secret key is the development default.
     """
-    secret = signing_secret(settings)
-    tokens = ResumeTokens(secret)
-    sessions = console_session_tokens(secret, hours=settings.console_session_hours)
+    secret, previous = signing_secret(settings), previous_secrets(settings)
+    tokens = ResumeTokens(secret, previous=previous)
+    sessions = console_session_tokens(
+        secret, hours=settings.console_session_hours, previous=previous
+    )
     limits = limits or ChannelLimits()
     metrics = ChannelMetrics()
 
@@ -162,6 +166,7 @@ def create_app(
                 limits=limits,
                 metrics=metrics,
                 addresses=addresses,
+                proxies=TrustedProxies(parse_networks(settings.trusted_proxies.split(","))),
                 customer_secret=(
                     settings.customer_secret.get_secret_value()
                     if settings.customer_secret
@@ -193,9 +198,7 @@ def create_app(
 
     @app.get("/console", include_in_schema=False)
     async def console_page() -> FileResponse:
-        return FileResponse(
-            STATIC / "console.html", media_type="text/html", headers=CONSOLE_HEADERS
-        )
+        return FileResponse(STATIC / "console.html", media_type="text/html", headers=PAGE_HEADERS)
 
     @app.get("/console.js", include_in_schema=False)
     async def console_script() -> FileResponse:
@@ -209,7 +212,7 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     async def demo_page() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html")
+        return FileResponse(STATIC / "index.html", media_type="text/html", headers=PAGE_HEADERS)
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget() -> FileResponse:

@@ -9,7 +9,7 @@ from starlette.requests import HTTPConnection
 
 from server.channel.resume_tokens import ResumeTokens
 from server.channel.socket import Channel
-from server.desk.auth import REFUSAL, DeskAgent, authenticate
+from server.desk.auth import DISABLED, REFUSAL, AccountDisabled, DeskAgent, authenticate
 from server.desk.socket import Desk
 from server.runtime import Runtime
 
@@ -40,7 +40,14 @@ async def current_agent(
     connection: HTTPConnection, runtime: RuntimeDep, sessions: SessionsDep
 ) -> DeskAgent:
     """The calling agent; 401 for none, a customer token, a bad cookie or a disabled agent."""
-    agent = await authenticate(connection, runtime, sessions)
+    try:
+        agent = await authenticate(connection, runtime, sessions)
+    except AccountDisabled:
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail=DISABLED,
+            headers={"WWW-Authenticate": "Bearer"},
+        ) from None
     if agent is None:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,

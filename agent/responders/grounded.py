@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from agent.policy.tone import BOILERPLATE_PHRASES
 from agent.responders.base import Citation, Reply, ReplyRequest, TokenSink
+from agent.responders.outcome_guard import unmade_outcome_claim
 from knowledge.types import Passage
 
 _STOPWORD_TEXT = """a about above after again all also am an and any are as at be been before being
@@ -243,6 +244,8 @@ class GroundedResponder:
 
     def respond(self, request: ReplyRequest, on_token: TokenSink | None = None) -> Reply:
         reply = self.compose(request)
+        if unmade_outcome_claim(reply.text) is not None:
+            reply = self.cannot_answer(request)  # the final text, whatever put the claim there
         if on_token is not None:
             stream_text(reply.text, on_token, self.words_per_delta)
         return reply
@@ -267,6 +270,8 @@ class GroundedResponder:
         considered = self._considered(articles, question) if retrieval.answerable else articles[:1]
         settled, settled_terms = _settled_note(request.notes, question)
         units = [unit for a, article in enumerate(considered) for unit in _units(a, article)]
+        # A passage sentence that states a handoff or an approval as done would be untrue here.
+        units = [u for u in units if unmade_outcome_claim(u.text) is None]
         # A unit that contains everything a colleague settled would only repeat it.
         if settled_terms:
             units = [u for u in units if not settled_terms <= u.terms] or units

@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from agent.policy.tone import contains_boilerplate
 from agent.prompts import ANSWER_SYSTEM_PROMPT, NOTES_TEMPLATE, PASSAGE_TEMPLATE
 from agent.responders.base import Citation, Reply, ReplyRequest, Responder, TokenSink
+from agent.responders.outcome_guard import unmade_outcome_claim
 from knowledge.types import Passage
 
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -72,6 +73,10 @@ class LLMResponder:
             approval = (promise.group(2) or promise.group(3)).lower()
             if approval not in " ".join(p.text for p in passages).lower():
                 return "answer promised an outcome the passages do not state"
+        claimed = unmade_outcome_claim(text)
+        if claimed is not None:
+            # Even when the passages use the words: the bot itself hands over or approves nothing.
+            return f"answer stated {'an' if claimed == 'approval' else 'a'} {claimed} that did not happen"
         return None
 
     def _fall_back(

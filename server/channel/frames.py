@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from server.channel.json_text import UnreadableJSON, read_json
 from server.records.models import Message
 
 if TYPE_CHECKING:
@@ -67,27 +68,10 @@ ClientFrame = ClientMessage | ClientTyping | ClientResume | ClientFeedback
 
 def parse_client_frame(raw: str) -> ClientFrame:
     """Check one text frame; raise ``FrameError`` with a stable code for anything wrong."""
-    if len(raw.encode("utf-8")) > MAX_FRAME_BYTES:
-        raise FrameError(
-            "frame_too_large",
-            f"That was too large to send (limit {MAX_FRAME_BYTES // 1024} KB). "
-            "Please shorten your message.",
-        )
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        raise FrameError(
-            "invalid_json", "The server could not read that frame (not JSON)."
-        ) from None
-    except RecursionError:
-        raise FrameError(
-            "invalid_json", "The server could not read that frame (nested too deeply)."
-        ) from None
-    if not _all_text_is_unicode(data):
-        # JSON escapes can spell half a UTF-16 pair ("\ud800"), which no database can store.
-        raise FrameError(
-            "invalid_text", "The frame holds text that is not valid Unicode (a lone surrogate)."
-        )
+        data = read_json(raw, max_bytes=MAX_FRAME_BYTES)
+    except UnreadableJSON as exc:
+        raise FrameError(exc.code, str(exc)) from None
     if not isinstance(data, dict):
         raise FrameError("invalid_frame", "A frame must be a JSON object with a 'type'.")
     kind = data.get("type")
@@ -120,25 +104,6 @@ def _feedback(data: dict[str, Any]) -> ClientFeedback:
     if rating not in FEEDBACK_RATINGS:
         raise FrameError("invalid_field", '\'rating\' must be "up" or "down".')
     return ClientFeedback(seq=seq, rating=str(rating))
-
-
-def _all_text_is_unicode(data: Any) -> bool:
-    """True when every key and string in ``data`` can be written as UTF-8 (walked without
-    recursion: the frame's depth is the client's to choose)."""
-    pending = [data]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return False
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return True
 
 
 def _message(data: dict[str, Any]) -> ClientMessage:

@@ -61,6 +61,14 @@ def signing_secret(settings: Settings) -> bytes:
     return secret.encode("utf-8")
 
 
+def previous_secrets(settings: Settings) -> tuple[bytes, ...]:
+    """The keys being rotated out (``TIDELINE_PREVIOUS_SECRET_KEYS``, comma-separated)."""
+    if settings.previous_secret_keys is None:
+        return ()
+    keys = settings.previous_secret_keys.get_secret_value().split(",")
+    return tuple(key.strip().encode("utf-8") for key in keys if key.strip())
+
+
 def _data_dir_secret(path: Path) -> bytes:
     """Read the generated secret, creating it first if this data directory has none.
 
@@ -108,14 +116,26 @@ class ResumeTokens:
         max_age_s: float = DEFAULT_MAX_AGE_S,
         clock: Callable[[], float] = time.time,
         purpose: bytes = b"tideline resume token",
+        previous: tuple[bytes, ...] = (),
     ) -> None:
         # Derive a key for this one purpose, so the same secret can sign other things safely.
         self._key = hmac.new(secret, purpose, hashlib.sha256).digest()
+        # Keys being rotated out: what they signed still verifies until they are removed.
+        self._previous = [hmac.new(old, purpose, hashlib.sha256).digest() for old in previous]
         self.max_age_s = max_age_s
         self.clock = clock
 
-    def _sign(self, payload: str) -> str:
-        return _b64(hmac.new(self._key, payload.encode("utf-8"), hashlib.sha256).digest())
+    def _sign(self, payload: str, key: bytes | None = None) -> str:
+        digest = hmac.new(key or self._key, payload.encode("utf-8"), hashlib.sha256).digest()
+        return _b64(digest)
+
+    def _signed_by_a_known_key(self, payload: str, signature: str) -> bool:
+        # Every key is tried (no early exit), so timing does not tell which one signed it.
+        matches = [
+            hmac.compare_digest(self._sign(payload, key), signature)
+            for key in (self._key, *self._previous)
+        ]
+        return any(matches)
 
     def issue(self, conversation_id: str) -> str:
         payload = f"{TOKEN_VERSION}.{_b64(conversation_id.encode('utf-8'))}.{int(self.clock())}"
@@ -129,7 +149,7 @@ class ResumeTokens:
         if len(parts) != 4 or parts[0] != TOKEN_VERSION:
             raise InvalidResumeToken()
         payload, signature = ".".join(parts[:3]), parts[3]
-        if not hmac.compare_digest(self._sign(payload), signature):
+        if not self._signed_by_a_known_key(payload, signature):
             raise InvalidResumeToken()
         try:
             owner = _unb64(parts[1]).decode("utf-8")

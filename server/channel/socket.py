@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
 from typing import Any
@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 
 from agent.messages import InvalidMessage, clean_customer_message
 from server.channel.catch_up import catch_up
+from server.channel.client_address import TrustedProxies
 from server.channel.feedback import take_feedback
 from server.channel.frames import (
     ClientFeedback,
@@ -72,6 +73,7 @@ class Channel:
     metrics: ChannelMetrics
     addresses: AddressLimits
     customer_secret: str | None = None  # verifies the host site's signed customer ids
+    proxies: TrustedProxies = field(default_factory=TrustedProxies)  # who may name the client
 
 
 class ChatConnection:
@@ -331,7 +333,7 @@ class ChatConnection:
 
 async def serve_chat_socket(websocket: WebSocket, channel: Channel) -> None:
     """Accept one customer socket within the per-address limit, and serve it to the end."""
-    address = websocket.client.host if websocket.client else "unknown"
+    address = channel.proxies.client_address(websocket)
     if not await channel.addresses.acquire(address):
         await websocket.accept()
         channel.metrics.errors.labels(code="too_many_connections").inc()

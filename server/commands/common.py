@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from agent.settings import Settings
+from server.commands.jsonl import CommandError
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -14,7 +17,16 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["data_dir"] = Path(args.data_dir)
     if getattr(args, "collection", None):
         overrides["collection"] = args.collection
-    return Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        # One line per bad setting, naming it, instead of a traceback.
+        reasons = "; ".join(
+            f"TIDELINE_{'.'.join(str(part) for part in error['loc']).upper()}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
+        raise CommandError(f"bad setting: {reasons}") from None
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:

@@ -59,7 +59,8 @@ def run_serve(args: argparse.Namespace) -> int:
             port=args.port,
             log_level=args.log_level,
             ws_max_size=WS_MAX_BYTES,
-            proxy_headers=True,
+            # The app reads X-Forwarded-For itself, from TIDELINE_TRUSTED_PROXIES only.
+            proxy_headers=False,
         )
     return 0
 

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from server.channel.frames import closed_frame, message_frame
 from server.deps import ChannelDep, CurrentAgent, DeskDep, RuntimeDep
 from server.desk.http import in_session, load_handoff, owned, refuse, translate
+from server.desk.json_bodies import CheckedJSONRoute
 from server.desk.socket import Desk
 from server.desk.views import message_view, queue_item
 from server.records.handoff_moves import claim_handoff, close_handoff, return_handoff
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_AGENT_MESSAGE_CHARS = 8000
 
-router = APIRouter(prefix="/api", tags=["agent desk"])
+router = APIRouter(prefix="/api", tags=["agent desk"], route_class=CheckedJSONRoute)
 
 
 class AgentMessageIn(BaseModel):

@@ -14,8 +14,16 @@ from sqlmodel import Session, col, select
 from starlette.requests import HTTPConnection
 
 from server.deps import CurrentAgent, CurrentSupervisor, RuntimeDep, SessionsDep
-from server.desk.auth import CONSOLE_COOKIE, DeskAgent, check_token
+from server.desk.auth import (
+    CONSOLE_COOKIE,
+    DISABLED,
+    AccountDisabled,
+    DeskAgent,
+    check_token,
+    session_subject,
+)
 from server.desk.http import in_session, load_handoff, readable, refuse
+from server.desk.json_bodies import CheckedJSONRoute
 from server.desk.package_extras import enrich_package
 from server.desk.views import desk_queue, handoff_package, policy_thresholds
 from server.records.conversations import get_conversation
@@ -25,7 +33,7 @@ from server.records.messages import messages_after
 from server.records.models import Handoff, SentimentReadingRecord
 from server.runtime import Runtime
 
-router = APIRouter(prefix="/api", tags=["agent desk"])
+router = APIRouter(prefix="/api", tags=["agent desk"], route_class=CheckedJSONRoute)
 
 
 class SignIn(BaseModel):
@@ -72,7 +80,10 @@ async def sign_in(
     body: SignIn, runtime: RuntimeDep, sessions: SessionsDep, connection: HTTPConnection
 ) -> Response:
     """Exchange an agent token for the console's session cookie (HttpOnly, SameSite=Strict)."""
-    agent = await check_token(runtime, body.token.strip())
+    try:
+        agent = await check_token(runtime, body.token.strip())
+    except AccountDisabled:
+        raise refuse(status.HTTP_401_UNAUTHORIZED, DISABLED) from None
     if agent is None:
         raise refuse(
             status.HTTP_401_UNAUTHORIZED,
@@ -82,7 +93,7 @@ async def sign_in(
     response = JSONResponse(_me(agent, runtime))
     response.set_cookie(
         CONSOLE_COOKIE,
-        sessions.issue(agent.id),
+        sessions.issue(session_subject(agent)),
         max_age=int(sessions.max_age_s),
         httponly=True,
         samesite="strict",

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from server.deps import CurrentAgent, RuntimeDep
+from server.desk.json_bodies import CheckedJSONRoute
 from server.desk.views import queue_item
 from server.records.handoff_history import finished_handoffs
 
-router = APIRouter(prefix="/api", tags=["agent desk"])
+router = APIRouter(prefix="/api", tags=["agent desk"], route_class=CheckedJSONRoute)
 
 
 @router.get("/history")

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from starlette.requests import HTTPConnection
 
 from server.deps import CurrentAgent, CurrentSupervisor, RuntimeDep
+from server.desk.json_bodies import CheckedJSONRoute
 from server.records.errors import ConversationNotFound, HandoffNotFound
 from server.records.feedback import rating_counts
 from server.records.handoffs import get_handoff
@@ -30,7 +31,7 @@ from server.records.saved_replies import (
 )
 from server.runtime import Runtime
 
-router = APIRouter(prefix="/api", tags=["agent desk"])
+router = APIRouter(prefix="/api", tags=["agent desk"], route_class=CheckedJSONRoute)
 T = TypeVar("T")
 SHORTCUT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 

@@ -11,7 +11,6 @@ has a plain status code; the socket carries what must be live. Documented in doc
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +18,18 @@ from sqlmodel import Session
 from starlette.websockets import WebSocket
 
 from server.channel.frames import encode, error_frame
+from server.channel.json_text import UnreadableJSON, read_json
 from server.channel.outbox import Outbox, text_frames
 from server.channel.rate_limits import TokenBucket
 from server.channel.resume_tokens import ResumeTokens
-from server.desk.auth import DeskAgent, authenticate
+from server.desk.auth import (
+    DISABLED,
+    SIGNED_OUT,
+    AccountDisabled,
+    DeskAgent,
+    authenticate,
+    still_signed_in,
+)
 from server.desk.feed import DeskFeed
 from server.desk.views import desk_queue
 from server.records.errors import HandoffNotFound
@@ -46,6 +53,8 @@ class Desk:
     feed: DeskFeed
     sessions: ResumeTokens
     live_scores: str  # Settings.console_live_scores
+    # How often an open console checks that its agent is still enabled and its token current.
+    account_check_s: float = 15.0
 
 
 class _Watch:
@@ -129,6 +138,7 @@ class AgentConnection:
     async def serve(self) -> None:
         self.outbox.start()
         self.desk.feed.join(self)
+        checker = asyncio.create_task(self._keep_account_checked())
         try:
             self.send(
                 {
@@ -150,11 +160,27 @@ class AgentConnection:
             ):
                 await self._handle(text)
         finally:
+            checker.cancel()
             self.desk.feed.leave(self)
             for handoff_id in list(self.watches):
                 self._unwatch(handoff_id)
             self.closed = True
             await self.outbox.close()
+
+    async def _keep_account_checked(self) -> None:
+        """A console stays open for hours: once its agent is disabled or its token rotated (by
+        `tideline agents`, from any process), it is told why and closed at the next check."""
+        engine = self.desk.runtime.engine
+        while True:
+            await asyncio.sleep(self.desk.account_check_s)
+            refusal = await asyncio.to_thread(still_signed_in, engine, self.agent)
+            if refusal is not None:
+                break
+        message = DISABLED if refusal == "account_disabled" else SIGNED_OUT
+        self.send(error_frame(refusal, message, fatal=True))
+        self.closed = True
+        await self.outbox.close()
+        await self.websocket.close(code=UNAUTHORIZED)
 
     async def _queue(self) -> list[dict[str, Any]]:
         runtime = self.desk.runtime
@@ -169,16 +195,14 @@ class AgentConnection:
         self.send(error_frame(code, message, ref=ref))
 
     async def _handle(self, text: str) -> None:
-        if len(text.encode("utf-8")) > MAX_AGENT_FRAME_BYTES:
-            self._error("frame_too_large", "That frame is larger than 16 KB.")
-            return
+        # Every frame spends the allowance, unreadable ones too: a flood of junk is still a flood.
         if not self.frames.take():
             self._error("rate_limited", "Too many frames; slow down.")
             return
         try:
-            frame = json.loads(text)
-        except json.JSONDecodeError:
-            self._error("invalid_json", "The server could not read that frame (not JSON).")
+            frame = read_json(text, max_bytes=MAX_AGENT_FRAME_BYTES)
+        except UnreadableJSON as exc:
+            self._error(exc.code, str(exc))
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             self._error("invalid_frame", "A frame must be a JSON object with a 'type'.")
@@ -266,17 +290,21 @@ class AgentConnection:
 async def serve_agent_socket(websocket: WebSocket, desk: Desk) -> None:
     """Authenticate the console (cookie or bearer token), then serve it to the end."""
     await websocket.accept()
-    agent = await authenticate(websocket, desk.runtime, desk.sessions)
+    try:
+        agent = await authenticate(websocket, desk.runtime, desk.sessions)
+    except AccountDisabled:
+        await _refuse(websocket, "account_disabled", DISABLED)
+        return
     if agent is None:
-        await websocket.send_text(
-            encode(
-                error_frame(
-                    "unauthorized",
-                    "Sign in to the console first (or send 'Authorization: Bearer <agent token>').",
-                    fatal=True,
-                )
-            )
+        await _refuse(
+            websocket,
+            "unauthorized",
+            "Sign in to the console first (or send 'Authorization: Bearer <agent token>').",
         )
-        await websocket.close(code=UNAUTHORIZED)
         return
     await AgentConnection(websocket, desk, agent).serve()
+
+
+async def _refuse(websocket: WebSocket, code: str, message: str) -> None:
+    await websocket.send_text(encode(error_frame(code, message, fatal=True)))
+    await websocket.close(code=UNAUTHORIZED)

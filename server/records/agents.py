@@ -59,13 +59,16 @@ def get_agent(*, session: Session, agent_id: str) -> Agent:
     return agent
 
 
-def authenticate_agent(*, session: Session, token: str) -> Agent | None:
-    """The active agent the token belongs to, or None for a wrong, malformed or disabled one."""
+def authenticate_agent(
+    *, session: Session, token: str, include_disabled: bool = False
+) -> Agent | None:
+    """The agent the token belongs to, or None for a wrong or malformed one (and for a disabled
+    agent's, unless ``include_disabled``: the caller can then say why it is refused)."""
     agent_id, dot, secret = token.partition(".")
     if not dot or not agent_id or not secret or len(token) > 200:
         return None
     agent = session.exec(select(Agent).where(Agent.id == agent_id)).first()
-    if agent is None or agent.disabled:
+    if agent is None or (agent.disabled and not include_disabled):
         return None
     scheme, _, rest = agent.token_hash.partition("$")
     salt, _, expected = rest.partition("$")
@@ -74,6 +77,30 @@ def authenticate_agent(*, session: Session, token: str) -> Agent | None:
     if not hmac.compare_digest(_hash_secret(secret, salt), expected):
         return None
     return agent
+
+
+def credential_mark(agent: Agent) -> str:
+    """A short fingerprint of the agent's current token hash: console sessions carry it, so a
+    rotated token ends the sessions signed in with the old one."""
+    return hashlib.sha256(agent.token_hash.encode()).hexdigest()[:16]
+
+
+def agent_named(*, session: Session, name: str) -> Agent:
+    """The agent (active or not) with this display name, else ``AgentNotFound``."""
+    agent = session.exec(select(Agent).where(Agent.name == name.strip())).first()
+    if agent is None:
+        raise AgentNotFound(name)
+    return agent
+
+
+def rotate_agent_token(*, session: Session, agent_id: str) -> str:
+    """Give the agent a new token (returned, not stored); the old one and its sessions stop."""
+    agent = get_agent(session=session, agent_id=agent_id)
+    secret = secrets.token_urlsafe(_SECRET_BYTES)
+    agent.token_hash = _token_hash(secret)
+    session.add(agent)
+    session.commit()
+    return f"{agent.id}.{secret}"
 
 
 def disable_agent(*, session: Session, agent_id: str) -> Agent:

@@ -66,7 +66,7 @@ def append_message(
 ) -> Message:
     """Store a message with the conversation's next ``seq``; commits unless ``commit=False``.
 
-    A message whose ``client_message_id`` was already stored in this conversation is a resend:
+    A message whose ``client_message_id`` this role already stored in the conversation is a resend:
     the stored message is returned and nothing is written.
     """
     _, message, _ = _append(
@@ -113,7 +113,10 @@ def _append(
     facts = (conversation.owner, conversation.customer_id)
     if client_message_id is not None:
         existing = find_client_message(
-            session=session, conversation_id=conversation_id, client_message_id=client_message_id
+            session=session,
+            conversation_id=conversation_id,
+            role=role,
+            client_message_id=client_message_id,
         )
         if existing is not None:
             existing_id = existing.id
@@ -156,12 +159,14 @@ def messages_after(
 
 
 def find_client_message(
-    *, session: Session, conversation_id: str, client_message_id: str
+    *, session: Session, conversation_id: str, role: str, client_message_id: str
 ) -> Message | None:
-    """The message already stored under this client id in the conversation, if any."""
+    """The message this role already stored under this client id in the conversation, if any
+    (the customer's and the agents' ids are separate spaces)."""
     return session.exec(
         select(Message).where(
             Message.conversation_id == conversation_id,
+            Message.role == role,
             Message.client_message_id == client_message_id,
         )
     ).first()

@@ -95,9 +95,13 @@ class Message(MessageBase, table=True):
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
-        # A resend after a reconnect carries the same client id and must not be stored twice.
+        # A resend after a reconnect carries the same client id and must not be stored twice;
+        # customers' and agents' ids are separate spaces (one cannot collide with the other's).
         UniqueConstraint(
-            "conversation_id", "client_message_id", name="uq_messages_conversation_client_id"
+            "conversation_id",
+            "role",
+            "client_message_id",
+            name="uq_messages_conversation_role_client_id",
         ),
     )
 

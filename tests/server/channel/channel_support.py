@@ -33,6 +33,7 @@ class RunningServer:
             log_level="warning",
             ws_max_size=1024 * 1024,
             lifespan="on",
+            proxy_headers=False,  # as `tideline serve`: the app resolves client addresses
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

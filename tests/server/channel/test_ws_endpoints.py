@@ -86,6 +86,10 @@ def test_metrics_count_turns_escalations_sockets_and_errors(chat_server: Running
 def test_widget_and_demo_page_are_served(chat_server: RunningServer) -> None:
     page = httpx.get(f"{chat_server.url}/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    # The widget's page, like the console, runs only its own scripts and cannot be framed.
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    assert page.headers["referrer-policy"] == "no-referrer"
     assert '<script src="/widget.js"' in page.text
     widget = httpx.get(f"{chat_server.url}/widget.js")
     assert widget.status_code == 200

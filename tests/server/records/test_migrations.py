@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine, make_url
@@ -326,3 +327,39 @@ def test_a_database_newer_than_this_tideline_is_refused(
         0,
         f"revision: 9999 (newer than this Tideline, whose head is {HEAD})",
     )
+
+
+def test_customer_and_agent_message_ids_are_apart_after_the_upgrade(empty_engine: Engine) -> None:
+    # A database at the revision before: one client id space for the whole conversation.
+    with empty_engine.connect() as connection:
+        command.upgrade(migrations.alembic_config(connection), "0002_feedback_replies_notes")
+        connection.commit()
+    with Session(empty_engine) as session:
+        conversation_id = create_conversation(session=session).id
+        append_message(session=session, conversation_id=conversation_id, role="customer", text="x")
+        session.execute(
+            sa.text("UPDATE messages SET client_message_id = 'c-1' WHERE conversation_id = :c"),
+            {"c": conversation_id},
+        )
+        session.commit()
+
+    init_db(empty_engine)
+
+    assert schema_differences(empty_engine) == []
+    with Session(empty_engine) as session:
+        agent = append_message(
+            session=session,
+            conversation_id=conversation_id,
+            role="agent",
+            text="Hello from support",
+            client_message_id="c-1",
+        )
+        assert (agent.role, agent.text, agent.seq) == ("agent", "Hello from support", 2)
+        again = append_message(
+            session=session,
+            conversation_id=conversation_id,
+            role="agent",
+            text="Hello from support",
+            client_message_id="c-1",
+        )
+        assert again.seq == 2  # the agent's own retry is still stored once
