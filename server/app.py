@@ -27,6 +27,7 @@ from server.desk.replies_api import router as replies_router
 from server.desk.socket import Desk, serve_agent_socket
 from server.events.bus import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
+from server.proactive.wiring import include_proactive_routes, proactive_support
 from server.runtime import Runtime, open_runtime
 from server.turns.hub import ConversationHub
 from server.turns.locks import ConversationLocks
@@ -145,6 +146,7 @@ def create_app(
             feed.start()
             stack.push_async_callback(feed.close)
             stack.push_async_callback(positions.close)
+            await stack.enter_async_context(proactive_support(app, settings, opened))
             app.state.runtime = opened
             app.state.console_sessions = sessions
             app.state.desk = Desk(
@@ -182,6 +184,7 @@ def create_app(
     app.include_router(desk_actions_router)
     app.include_router(history_router)
     app.include_router(replies_router)
+    include_proactive_routes(app)
 
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket, channel: ChannelDep) -> None:
