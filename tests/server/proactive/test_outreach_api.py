@@ -20,16 +20,19 @@ from agent.outreach.policy import read_outreach_policy
 from agent.outreach.scan import ScanSetup
 from agent.settings import Settings
 from server.app import create_app
+from server.channel.identity import sign_customer
 from server.proactive.scan import scan_records
 from server.records.agents import create_agent
+from server.records.host_data import set_attributes
 from server.records.outreach import file_item
 from server.runtime import Runtime, open_runtime
 from tests.agent.outreach.helpers import NOW, blunt_but_loyal, polite_and_cooling
-from tests.server.channel.channel_support import TEST_LIMITS, RunningServer
+from tests.server.channel.channel_support import TEST_LIMITS, RunningServer, bot_reply, open_client
 from tests.server.proactive.proactive_support import Receiver, store_history
 
 HOST_KEY = "host-key-for-tests-0123456789"
 SECRET = b"webhook-secret-for-tests"
+CUSTOMER_SECRET = "customer-secret-for-tests"
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +53,7 @@ def runtime(
         outreach_webhook_secret=SECRET.decode(),
         outreach_webhook_attempts=4,
         outreach_webhook_backoff_s=0.05,
+        customer_secret=CUSTOMER_SECRET,
     )  # type: ignore[call-arg]
     with open_runtime(settings, load_sample=False) as opened:
         # Two stored customers whose last contacts were days ago (the histories' clock moved to now).
@@ -225,3 +229,56 @@ def test_snoozing_takes_an_item_off_the_queue_until_then(
     assert snoozed.json()["status"] == "snoozed"
     queue = httpx.get(f"{server.url}/api/outreach", headers=auth(tokens["agent"])).json()
     assert item.id not in {i["id"] for i in queue}
+
+
+async def _hello(server: RunningServer, customer_id: str, signature: str) -> list[dict[str, Any]]:
+    """Open the widget's socket as the customer and collect what arrives within a moment."""
+    client = await open_client(server)
+    await client.send({"type": "hello", "customer": {"id": customer_id, "signature": signature}})
+    try:
+        while True:
+            await client.recv(timeout=1.0)
+    except TimeoutError:
+        pass
+    await client.connection.close()
+    return client.received
+
+
+def test_an_approved_message_opens_the_customers_next_conversation_once(
+    server: RunningServer, runtime: Runtime, tokens: dict[str, str]
+) -> None:
+    outcome = {"rule": "quiet_after_bad_contact", "tier": "draft_checkin", "severity": "low",
+               "risk": 0.4, "rationale": "r", "evidence": {},
+               "draft": {"subject": "Checking in", "body": "Hi Lee, is the import working now?"}}  # fmt: skip
+    with Session(runtime.engine) as session:
+        set_attributes(session=session, customer_id="lee", attributes={}, now=3.0)
+        item = file_item(
+            session=session, customer_id="lee", outcome=outcome, latest_contact=None, now=3.0
+        )
+    assert item is not None
+    signature = sign_customer(CUSTOMER_SECRET, "lee")
+    # Nothing approved yet: opening the widget shows nothing.
+    assert asyncio.run(_hello(server, "lee", signature)) == []
+    url = f"{server.url}/api/outreach/{item.id}/approve"
+    assert httpx.post(url, json={}, headers=auth(tokens["agent"])).status_code == 200
+    assert asyncio.run(_hello(server, "lee", "0" * 64)) == []  # a forged signature sees nothing
+
+    async def visit() -> tuple[str, list[dict[str, Any]]]:
+        client = await open_client(server)
+        await client.send({"type": "hello", "customer": {"id": "lee", "signature": signature}})
+        session = await client.until(lambda f: f["type"] == "session")
+        message = await client.until(lambda f: f["type"] == "message")
+        assert message["proactive"] is True and message["role"] == "agent"
+        assert message["text"] == "Hi Lee, is the import working now?"
+        assert message["agent_name"] == "agent-outreach"
+        await client.say("c-1", "It is, thanks for checking!")
+        await client.until(bot_reply)
+        await client.connection.close()
+        return session["conversation_id"], client.received
+
+    conversation_id, _ = asyncio.run(visit())
+    assert asyncio.run(_hello(server, "lee", signature)) == []  # shown once, not on every visit
+    view = httpx.get(f"{server.url}/api/outreach/{item.id}", headers=auth(tokens["agent"])).json()
+    assert view["shown_conversation_id"] == conversation_id and view["status"] == "sent"
+    timeline = view["timeline"]["conversations"]
+    assert [c["conversation_id"] for c in timeline] == [conversation_id]
