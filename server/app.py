@@ -74,7 +74,7 @@ async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIter
 
 
 # The console's scripts beside console.js (one conversation, the chart, history and figures).
-CONSOLE_PARTS = frozenset({"detail", "chart", "views"})
+CONSOLE_PARTS = frozenset({"detail", "chart", "views", "outreach"})
 
 # The console shows customers' words to agents: it runs only its own script, cannot be framed,
 # and leaks no address through the Referer header.
@@ -195,6 +195,7 @@ def create_app(
         await serve_agent_socket(websocket, desk)
 
     @app.get("/console", include_in_schema=False)
+    @app.get("/console/outreach", include_in_schema=False)
     async def console_page() -> FileResponse:
         return FileResponse(
             STATIC / "console.html", media_type="text/html", headers=CONSOLE_HEADERS
