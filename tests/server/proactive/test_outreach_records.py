@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -10,6 +13,8 @@ from agent.outreach.history import parse_history
 from agent.outreach.policy import OutreachPolicy
 from agent.outreach.scan import ScanSetup, scan_customer
 from agent.sentiment.offline import OfflineAnalyzer
+from evals.outreach import DEFAULT_DATA as LABELLED
+from evals.outreach import DEFAULT_NOW
 from server.proactive.scan import scan_records
 from server.records.agents import create_agent
 from server.records.host_data import journey_history
@@ -130,3 +135,20 @@ def test_a_lease_is_held_by_one_process_until_it_expires(sqlite_engine: Engine) 
         assert not take_lease(session=session, name="scan", holder="b", now=130.0, seconds=60)
         assert take_lease(session=session, name="scan", holder="a", now=150.0, seconds=60)
         assert take_lease(session=session, name="scan", holder="b", now=211.0, seconds=60)
+
+
+def test_the_labelled_histories_stored_in_the_records_are_flagged_as_labelled(
+    sqlite_engine: Engine, offline_analyzer: OfflineAnalyzer, outreach_policy: OutreachPolicy
+) -> None:
+    """The evals' 50 labelled customers, written into the records (without their survey ratings,
+    which the records do not hold): the records scan flags exactly the ones labelled to flag."""
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    with Session(sqlite_engine) as session:
+        for row in rows:
+            store_history(session, row, customer_id=row["customer_id"])
+    now = datetime.fromisoformat(DEFAULT_NOW)
+    result = scan_records(sqlite_engine, ScanSetup(offline_analyzer, outreach_policy, now))
+    with Session(sqlite_engine) as session:
+        filed = {i.customer_id for i in list_items(session=session, limit=500)}
+    assert result.scanned == len(rows)
+    assert filed == {r["customer_id"] for r in rows if r["label"]["flag"]}
