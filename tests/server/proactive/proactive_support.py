@@ -79,10 +79,11 @@ def store_history(
 
 class Receiver:
     """An HTTP receiver on 127.0.0.1 for the outreach webhook; answers ``fail_first`` POSTs with
-    503, then 200, and keeps every request it got (headers and exact body bytes)."""
+    ``failure`` (503), then 200, and keeps every request it got (headers and exact body bytes)."""
 
-    def __init__(self, *, fail_first: int = 0) -> None:
+    def __init__(self, *, fail_first: int = 0, failure: int = 503) -> None:
         self.fail_first = fail_first
+        self.failure = failure
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self.port = free_port()
         receiver = self
@@ -95,7 +96,7 @@ class Receiver:
                         ({k.lower(): v for k, v in self.headers.items()}, body)
                     )
                     failing = len(receiver.requests) <= receiver.fail_first
-                self.send_response(503 if failing else 200)
+                self.send_response(receiver.failure if failing else 200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
