@@ -32,7 +32,32 @@
       el("main", { class: "detail", id: "outreach-detail" }, [el("p", { class: "empty", text: "Choose a flagged customer from the list." })])
     ]));
     load();
+    if (TL.state.me && TL.state.me.role === "supervisor") showReport();
   };
+
+  // Supervisors: what followed for customers who got outreach against flagged ones who did not.
+  function showReport() {
+    TL.api("GET", "/api/outreach/report").then(function (report) {
+      var holder = document.getElementById("outreach-detail");
+      if (!holder || desk.selected) return;
+      function pct(x) { return x === null ? "–" : (x * 100).toFixed(0) + " %"; }
+      function arc(x) { return x === null ? "–" : x.toFixed(2); }
+      var rows = [["got_outreach", "Got outreach"], ["no_outreach", "Flagged, no outreach"]].map(function (g) {
+        var r = report[g[0]];
+        return el("tr", {}, [el("th", { scope: "row", text: g[1] }), el("td", { text: String(r.customers) }),
+          el("td", { text: String(r.came_back) }), el("td", { text: arc(r.next_contact_mean_arc) }),
+          el("td", { text: pct(r.next_contact_resolved_share) }), el("td", { text: pct(r.cancellation_rate) })]);
+      });
+      holder.appendChild(el("section", { class: "card", id: "outreach-report", "aria-labelledby": "outreach-report-title" }, [
+        el("h3", { id: "outreach-report-title", text: "What followed the flags (" + report.flags + ")" }),
+        el("table", { class: "journey" }, [
+          el("thead", {}, [el("tr", {}, ["Group", "Customers", "Came back", "Next arc", "Resolved", "Cancelled"].map(function (h) { return el("th", { scope: "col", text: h }); }))]),
+          el("tbody", {}, rows)
+        ]),
+        el("p", { class: "small", text: report.note })
+      ]));
+    }, function () {});
+  }
 
   function load() {
     TL.api("GET", "/api/outreach?status=" + encodeURIComponent(desk.status)).then(function (items) {

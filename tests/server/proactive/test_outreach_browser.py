@@ -1,5 +1,5 @@
 """The outreach desk in the console, in headless Chromium at a phone's width: a flagged customer's
-rule, evidence, journey and draft; an agent edits the draft, approves it, and it is delivered."""
+rule, evidence, journey and draft; a supervisor edits the draft, approves it, and it is delivered."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def desk(tmp_path: Path, sample_data_dir: Path) -> Iterator[tuple[RunningServer,
                 store_history(
                     session, polite_and_cooling(), customer_id="sam-okafor", shift_s=shift
                 )
-                _, token = create_agent(session=session, name="Ines", role="agent")
+                _, token = create_agent(session=session, name="Ines", role="supervisor")
             setup = ScanSetup(runtime.analyzer, read_outreach_policy(), datetime.now(UTC))
             assert scan_records(runtime.engine, setup).filed == 1
             app = create_app(settings, runtime=runtime, limits=TEST_LIMITS)
@@ -49,7 +49,7 @@ def desk(tmp_path: Path, sample_data_dir: Path) -> Iterator[tuple[RunningServer,
                 yield server, receiver, token
 
 
-def test_an_agent_edits_and_approves_a_check_in_on_a_phone(  # type: ignore[no-untyped-def]
+def test_a_supervisor_edits_and_approves_a_check_in_on_a_phone(  # type: ignore[no-untyped-def]
     browser, desk: tuple[RunningServer, Receiver, str], screenshots: Path | None
 ) -> None:
     server, receiver, token = desk
@@ -58,6 +58,11 @@ def test_an_agent_edits_and_approves_a_check_in_on_a_phone(  # type: ignore[no-u
         page.goto(server.url + "/console/outreach")
         page.get_by_label("Agent token").fill(token)
         page.get_by_role("button", name="Sign in").click()
+        # A supervisor first sees what followed earlier outreach: nothing yet.
+        report = page.locator("#outreach-report")
+        sync_api.expect(report).to_contain_text("What followed the flags (1)", timeout=10_000)
+        sync_api.expect(report).to_contain_text("Flagged, no outreach")
+        assert axe_violations(page) == []
         flagged = page.get_by_role("list", name="Flagged customers")
         row = flagged.get_by_role("button").filter(has_text="sam-okafor")
         sync_api.expect(row).to_contain_text("cooling with open issue", timeout=10_000)
