@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from agent.llm import build_chat_model
 from agent.outreach.policy import read_outreach_policy
 from agent.outreach.scan import ScanSetup
+from agent.sentiment.llm import LLMAnalyzer
 from agent.settings import Settings
 from server.proactive.desk_api import router as desk_router
 from server.proactive.host_api import router as host_router
@@ -48,9 +49,15 @@ async def proactive_support(
     policy = read_outreach_policy(settings.outreach_policy_path)
     chat_model = build_chat_model(settings)
 
+    # The scan reads every stored message of every customer: with the offline reader, never the
+    # chat model (the LLM analyzer's fallback is the offline reader the turns already loaded).
+    analyzer = runtime.analyzer
+    if isinstance(analyzer, LLMAnalyzer):
+        analyzer = analyzer.fallback
+
     def make_setup() -> ScanSetup:
         now = datetime.fromtimestamp(clock(), tz=UTC)
-        return ScanSetup(runtime.analyzer, policy, now, chat_model)
+        return ScanSetup(analyzer, policy, now, chat_model)
 
     scan = PeriodicScan(
         engine=runtime.engine,

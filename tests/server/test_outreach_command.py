@@ -124,3 +124,14 @@ def test_bad_policy_file_is_reported(tmp_path: Path, capsys: pytest.CaptureFixtu
         ]
     )
     assert code == 2 and "policy.yaml: rules.0.action" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_broken_outreach_policy_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\nname: x\nrules:\n  - name: a\n    action: phone_them\n")
+    monkeypatch.setenv("TIDELINE_OUTREACH_POLICY_PATH", str(policy))
+    assert main(["serve", "--data-dir", str(tmp_path), "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "policy.yaml" in err and "action" in err and "Traceback" not in err
