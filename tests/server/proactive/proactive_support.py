@@ -79,9 +79,10 @@ def store_history(
 
 class Receiver:
     """An HTTP receiver on 127.0.0.1 for the outreach webhook; answers ``fail_first`` POSTs with
-    ``failure`` (503), then 200, and keeps every request it got (headers and exact body bytes)."""
+    ``failure`` (503), then 200, and keeps every request it got (headers and exact body bytes).
+    A GET is answered with ``page``: the host site's page in the browser tests."""
 
-    def __init__(self, *, fail_first: int = 0, failure: int = 503) -> None:
+    def __init__(self, *, fail_first: int = 0, failure: int = 503, page: str = "") -> None:
         self.fail_first = fail_first
         self.failure = failure
         self.requests: list[tuple[dict[str, str], bytes]] = []
@@ -99,6 +100,15 @@ class Receiver:
                 self.send_response(receiver.failure if failing else 200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def do_GET(self) -> None:  # noqa: N802
+                # The host site's own page, when a test needs one (the widget embedded in it).
+                body = page.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -17,6 +17,7 @@ from agent.outreach.policy import read_outreach_policy
 from agent.outreach.scan import ScanSetup
 from agent.settings import Settings
 from server.app import create_app
+from server.channel.identity import sign_customer
 from server.proactive.scan import scan_records
 from server.records.agents import create_agent
 from server.runtime import open_runtime
@@ -24,6 +25,13 @@ from tests.agent.outreach.helpers import NOW, polite_and_cooling
 from tests.browser_checks import axe_violations
 from tests.server.channel.channel_support import TEST_LIMITS, RunningServer
 from tests.server.proactive.proactive_support import Receiver, store_history
+
+CUSTOMER_SECRET = "browser-customer-secret"
+# The host's own page, signed in as the customer: the widget is embedded with the signed id.
+SHOP_PAGE = """<!doctype html><html lang="en"><head><title>Shop</title></head><body><main>
+<h1>Your orders</h1><div id="chat"></div></main>
+<script src="{server}/widget.js" data-target="#chat" data-customer-id="sam-okafor"
+ data-customer-signature="{signature}"></script></body></html>"""
 
 
 @pytest.fixture
@@ -34,6 +42,7 @@ def desk(tmp_path: Path, sample_data_dir: Path) -> Iterator[tuple[RunningServer,
             database_url=f"sqlite:///{tmp_path / 'records.db'}",
             outreach_webhook_url=receiver.url,
             outreach_webhook_secret="browser-test-secret",
+            customer_secret=CUSTOMER_SECRET,
         )  # type: ignore[call-arg]
         with open_runtime(settings, load_sample=False) as runtime:
             with Session(runtime.engine) as session:
@@ -90,3 +99,17 @@ def test_a_supervisor_edits_and_approves_a_check_in_on_a_phone(  # type: ignore[
         sync_api.expect(flagged).to_contain_text("Nobody is flagged.")
     finally:
         page.context.close()
+
+    # The customer next opens the widget on the shop's page: the message opens a conversation.
+    shop = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    try:
+        signature = sign_customer(CUSTOMER_SECRET, "sam-okafor")
+        # The shop is its own site on 127.0.0.1 (another port), embedding the widget.
+        with Receiver(page=SHOP_PAGE.format(server=server.url, signature=signature)) as site:
+            shop.goto(site.url)
+            log = shop.get_by_role("log", name="Conversation")
+            agent = log.locator(".msg.agent")
+            sync_api.expect(agent).to_contain_text(edited, timeout=10_000)
+            sync_api.expect(agent).to_contain_text("Ines")
+    finally:
+        shop.context.close()
