@@ -122,6 +122,35 @@ class Settings(BaseSettings):
         "each further interval; 0 turns it off.",
     )
 
+    host_api_key: SecretStr | None = Field(
+        default=None,
+        description="The key the host system sends (Authorization: Bearer) to /api/host/...; "
+        "unset: the host API refuses every call.",
+    )
+    outreach_policy_path: Path | None = Field(
+        default=None, description="Outreach policy YAML; the shipped default when unset."
+    )
+    outreach_scan_interval_s: float = Field(
+        default=0.0,
+        ge=0,
+        description="How often the server scans the customers in the records for outreach "
+        "(one process at a time across the deployment); 0 turns it off.",
+    )
+    outreach_webhook_url: str | None = Field(
+        default=None,
+        description="Where approved outreach messages are POSTed (signed); unset: they wait for "
+        "the customer's next visit to the widget only.",
+    )
+    outreach_webhook_secret: SecretStr | None = Field(
+        default=None, description="Signs the outreach webhook's body (HMAC-SHA256)."
+    )
+    outreach_webhook_attempts: int = Field(
+        default=5, ge=1, le=20, description="Tries of one webhook delivery before it is failed."
+    )
+    outreach_webhook_backoff_s: float = Field(
+        default=2.0, ge=0, description="Wait before the first retry; doubled after each."
+    )
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_are_addresses(cls, value: str) -> str:

@@ -28,6 +28,7 @@ from server.desk.replies_api import router as replies_router
 from server.desk.socket import Desk, serve_agent_socket
 from server.events.bus import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
+from server.proactive.wiring import include_proactive_routes, proactive_support
 from server.runtime import Runtime, open_runtime
 from server.turns.hub import ConversationHub
 from server.turns.locks import ConversationLocks
@@ -74,7 +75,7 @@ async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIter
 
 
 # The console's scripts beside console.js (one conversation, the chart, history and figures).
-CONSOLE_PARTS = frozenset({"detail", "chart", "views"})
+CONSOLE_PARTS = frozenset({"detail", "chart", "views", "outreach"})
 
 # The console shows customers' words to agents, the widget's page shows the bot's and agents'
 # words to customers: each runs only its own scripts, cannot be framed, and leaks no address
@@ -149,6 +150,7 @@ def create_app(
             feed.start()
             stack.push_async_callback(feed.close)
             stack.push_async_callback(positions.close)
+            await stack.enter_async_context(proactive_support(app, settings, opened))
             app.state.runtime = opened
             app.state.console_sessions = sessions
             app.state.desk = Desk(
@@ -187,6 +189,7 @@ def create_app(
     app.include_router(desk_actions_router)
     app.include_router(history_router)
     app.include_router(replies_router)
+    include_proactive_routes(app)
 
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket, channel: ChannelDep) -> None:
@@ -197,6 +200,7 @@ def create_app(
         await serve_agent_socket(websocket, desk)
 
     @app.get("/console", include_in_schema=False)
+    @app.get("/console/outreach", include_in_schema=False)
     async def console_page() -> FileResponse:
         return FileResponse(STATIC / "console.html", media_type="text/html", headers=PAGE_HEADERS)
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 MAX_FRAME_BYTES = 64 * 1024  # 8,000 characters of text fit with room for JSON escapes
 MAX_CLIENT_ID_CHARS = 128
 MAX_CUSTOMER_ID_CHARS = 255
-CLIENT_FRAME_TYPES = ("message", "typing", "resume", "feedback")
+CLIENT_FRAME_TYPES = ("message", "typing", "resume", "feedback", "hello")
 FEEDBACK_RATINGS = ("up", "down")
 
 
@@ -63,7 +63,14 @@ class ClientFeedback:
     rating: str  # up | down
 
 
-ClientFrame = ClientMessage | ClientTyping | ClientResume | ClientFeedback
+@dataclass(frozen=True)
+class ClientHello:
+    """A signed-in customer opened the widget without a conversation: outreach may be waiting."""
+
+    customer: CustomerClaim
+
+
+ClientFrame = ClientMessage | ClientTyping | ClientResume | ClientFeedback | ClientHello
 
 
 def parse_client_frame(raw: str) -> ClientFrame:
@@ -92,6 +99,11 @@ def parse_client_frame(raw: str) -> ClientFrame:
         return ClientTyping(active=active)
     if kind == "feedback":
         return _feedback(data)
+    if kind == "hello":
+        claim = _customer(data, "hello")
+        if claim is None:
+            raise FrameError("missing_field", "A hello needs the signed 'customer'.")
+        return ClientHello(customer=claim)
     return _resume(data)
 
 

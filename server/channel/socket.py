@@ -22,6 +22,7 @@ from server.channel.client_address import TrustedProxies
 from server.channel.feedback import take_feedback
 from server.channel.frames import (
     ClientFeedback,
+    ClientHello,
     ClientMessage,
     ClientResume,
     ClientTyping,
@@ -37,6 +38,7 @@ from server.channel.outbox import Outbox, text_frames
 from server.channel.rate_limits import AddressLimits, ChannelLimits, TokenBucket
 from server.channel.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.metrics import ChannelMetrics
+from server.proactive.widget import open_proactive_conversation
 from server.records.errors import ConversationNotFound
 from server.turns.hub import Audience, ConversationHub, Frame
 from server.turns.runner import TurnRunner
@@ -211,6 +213,8 @@ class ChatConnection:
             await take_feedback(
                 channel.service, channel.hub, self.conversation_id, frame, self.deliver
             )
+        elif isinstance(frame, ClientHello):
+            await self._hello(frame)
         elif isinstance(frame, ClientTyping) and self.conversation_id is not None:
             # The agent's console shows it; the bot does not care.
             self.channel.hub.publish(
@@ -264,6 +268,25 @@ class ChatConnection:
         )
         self._bind(conversation_id)
         self.deliver(self._session_frame(conversation_id, resumed=False, owner="bot"))
+
+    async def _hello(self, frame: ClientHello) -> None:
+        """Approved outreach waiting for this verified customer opens a new conversation."""
+        claim = frame.customer
+        if self.conversation_id is not None or not verify_customer(
+            self.channel.customer_secret, claim.id, claim.signature
+        ):
+            return  # nothing to show an unverified visitor, and no error for a plain visit
+        service = self.channel.service
+        opened = await asyncio.to_thread(
+            open_proactive_conversation, service.engine, claim.id, service.clock()
+        )
+        if opened is None:
+            return
+        conversation_id, messages = opened
+        self._bind(conversation_id)
+        self.deliver(self._session_frame(conversation_id, resumed=False, owner="bot"))
+        for message in messages:
+            self.deliver(message)
 
     def _bind(self, conversation_id: str) -> None:
         self._move(ConnectionState.IN_SESSION)

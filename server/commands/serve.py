@@ -7,6 +7,7 @@ import sys
 
 import uvicorn
 
+from agent.outreach.policy import OutreachPolicyError, read_outreach_policy
 from server.channel.resume_tokens import InsecureSecret, signing_secret
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import CommandError
@@ -40,7 +41,9 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     try:
         signing_secret(settings)
-    except InsecureSecret as exc:
+        # A broken outreach policy is one line now, not a failed start-up inside the server.
+        read_outreach_policy(settings.outreach_policy_path)
+    except (InsecureSecret, OutreachPolicyError) as exc:
         raise CommandError(str(exc)) from None
     print(f"Tideline: opening {settings.resolved_data_dir} …", file=sys.stderr)
     with open_runtime(settings, progress=sys.stderr.isatty(), say=_say) as runtime:

@@ -279,3 +279,6 @@ __all__ = [
     "SavedReply",
     "SentimentReadingRecord",
 ]
+
+# The proactive-support tables live beside these; importing them registers them with the metadata.
+from server.records import proactive_models  # noqa: E402, F401

@@ -20,7 +20,7 @@
     replies: [],        // saved replies
     socket: null,
     retry: 0,
-    view: "queue",
+    view: location.pathname === "/console/outreach" ? "outreach" : "queue",
     queueOpen: false,   // phones: the queue list is folded away while a conversation is open
     customerTyping: null
   };
@@ -121,7 +121,7 @@
   }
 
   // --- the shell ----------------------------------------------------------------------------
-  var VIEWS = [["queue", "Queue"], ["history", "History"], ["stats", "Supervisor view"]];
+  var VIEWS = [["queue", "Queue"], ["history", "History"], ["outreach", "Outreach"], ["stats", "Supervisor view"]];
   function start() {
     app.textContent = "";
     var nav = el("nav", { "aria-label": "Views" }, VIEWS.filter(function (v) {
@@ -158,6 +158,7 @@
     var holder = document.getElementById("view");
     holder.textContent = "";
     if (view === "stats") { TL.showStats(holder); return; }
+    if (view === "outreach") { TL.showOutreach(holder); return; }
     var listLabel = view === "queue" ? "Handoffs" : "History";
     var toggle = el("button", {
       class: "queue-toggle", "aria-expanded": String(state.queueOpen || !state.selected), "aria-controls": "queue-lists",

@@ -476,6 +476,9 @@
       setStatus(state.token ? "Reconnected." : "Connected. Ask us anything.");
       if (state.token) {
         send({ type: "resume", token: state.token, last_seq: state.lastSeq, conversation_id: state.conversationId });
+      } else if (customerId && customerSignature && !state.pending.length) {
+        // A signed-in customer with no conversation: a message support approved may be waiting.
+        send({ type: "hello", customer: { id: customerId, signature: customerSignature } });
       }
       // Messages written while offline (or unacknowledged before a drop) go now, with their ids:
       // the server drops any it already has.

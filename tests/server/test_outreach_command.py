@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
+from agent.settings import Settings
 from server.cli import main
+from server.records.db import init_db, make_engine
 from tests.agent.outreach.helpers import NOW, blunt_but_loyal, polite_and_cooling
+from tests.server.proactive.proactive_support import store_history
 
 
 def write(path: Path, rows: list[object]) -> Path:
@@ -67,11 +72,39 @@ def test_bad_line_is_one_line_error_with_its_number_and_no_output(
     assert not out.exists() and list(tmp_path.iterdir()) == [src]
 
 
-def test_without_input_says_record_scanning_is_not_available_yet(
-    capsys: pytest.CaptureFixture[str],
+def test_without_input_it_files_the_records_customers_once_and_exports_the_log(
+    tmp_path: Path, sample_data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["outreach", "scan"]) == 2
-    assert "not available yet" in capsys.readouterr().err
+    # The session's MiniLM graph, so the command does not build it again.
+    shutil.copytree(sample_data_dir / "models", tmp_path / "models")
+    engine = make_engine(Settings(data_dir=tmp_path).records_url)
+    init_db(engine)
+    with Session(engine) as session:
+        store_history(session, polite_and_cooling(), customer_id="cooling")
+        store_history(session, blunt_but_loyal(), customer_id="blunt")
+    engine.dispose()
+    scan = ["outreach", "scan", "--now", NOW.isoformat(), "--data-dir", str(tmp_path)]
+    assert main([*scan, "--no-progress"]) == 0
+    assert "1 of 2 customers flagged; 1 new on the outreach desk" in capsys.readouterr().out
+    assert main([*scan, "--no-progress"]) == 0
+    assert "1 of 2 customers flagged; 0 new on the outreach desk" in capsys.readouterr().out
+
+    log = tmp_path / "log.jsonl"
+    assert main(["outreach", "export", "--output", str(log), "--data-dir", str(tmp_path)]) == 0
+    (row,) = [json.loads(line) for line in log.read_text().splitlines()]
+    assert (row["customer_id"], row["action"]["status"]) == ("cooling", "open")
+    assert [e["kind"] for e in row["log"]] == ["flagged"] and row["draft"]["body"]
+    capsys.readouterr()
+    assert main(["outreach", "report", "--data-dir", str(tmp_path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["flags"] == 1 and report["no_outreach"]["customers"] == 1
+
+
+def test_records_scan_refuses_an_output_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["outreach", "scan", "--output", str(tmp_path / "o.jsonl")]) == 2
+    assert "--output goes with --input" in capsys.readouterr().err
 
 
 def test_bad_policy_file_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,3 +124,14 @@ def test_bad_policy_file_is_reported(tmp_path: Path, capsys: pytest.CaptureFixtu
         ]
     )
     assert code == 2 and "policy.yaml: rules.0.action" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_broken_outreach_policy_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\nname: x\nrules:\n  - name: a\n    action: phone_them\n")
+    monkeypatch.setenv("TIDELINE_OUTREACH_POLICY_PATH", str(policy))
+    assert main(["serve", "--data-dir", str(tmp_path), "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "policy.yaml" in err and "action" in err and "Traceback" not in err
