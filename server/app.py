@@ -27,6 +27,9 @@ from server.desk.replies_api import router as replies_router
 from server.desk.socket import Desk, serve_agent_socket
 from server.events.bus import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
+from server.quality.api import router as quality_router
+from server.quality.idle import IdleCloser
+from server.quality.meter import quality_meter
 from server.runtime import Runtime, open_runtime
 from server.turns.hub import ConversationHub
 from server.turns.locks import ConversationLocks
@@ -154,6 +157,11 @@ def create_app(
                 sessions=sessions,
                 live_scores=settings.console_live_scores,
             )
+            meter = quality_meter(settings, opened)
+            idle = IdleCloser.every_so_often(meter, hub, idle_s=settings.idle_close_minutes * 60)
+            idle.start()
+            stack.push_async_callback(idle.close)
+            app.state.quality = meter
             app.state.channel = Channel(
                 service=opened.conversations,
                 hub=hub,
@@ -167,6 +175,7 @@ def create_app(
                     if settings.customer_secret
                     else None
                 ),
+                quality=meter,
             )
             yield
 
@@ -182,6 +191,7 @@ def create_app(
     app.include_router(desk_actions_router)
     app.include_router(history_router)
     app.include_router(replies_router)
+    app.include_router(quality_router)
 
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket, channel: ChannelDep) -> None:
