@@ -99,7 +99,9 @@ def train_and_measure(
     )
     held_out_sd = float(np.sqrt(np.mean(np.square(errors))))
     full = fit_model(rated, info={**(info or {}), "held_out": scores.to_dict()})
-    model = SatisfactionModel(full.bias, full.weights, max(held_out_sd, full.residual_sd), full.info)
+    model = SatisfactionModel(
+        full.bias, full.weights, max(held_out_sd, full.residual_sd), full.info
+    )
     return model, scores
 
 

@@ -120,5 +120,7 @@ def load_satisfaction_model(path: Path | None = None) -> SatisfactionModel:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SatisfactionModelError(f"{path}: cannot read the satisfaction model ({exc})") from None
+        raise SatisfactionModelError(
+            f"{path}: cannot read the satisfaction model ({exc})"
+        ) from None
     return SatisfactionModel.from_dict(data, source=str(path))

@@ -11,15 +11,22 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
-from agent.quality.arc import measure_arc
+from agent.quality.arc import ConversationArc, measure_arc
 from agent.quality.model import SatisfactionModel, load_satisfaction_model
 from agent.risk.model import RiskModel
 from agent.settings import Settings
 from server.records.models import ConversationQuality
-from server.records.quality import conversation_facts, store_quality
+from server.records.quality import ConversationFacts, conversation_facts, store_quality
 from server.runtime import Runtime
 
 EndedBy = Literal["agent", "idle", "customer"]
+
+
+def arc_of(facts: ConversationFacts, risk_model: RiskModel) -> ConversationArc:
+    """The arc of a conversation from what the records hold of it (the meter and the trainer)."""
+    return measure_arc(
+        facts.readings, risk_model, escalated=facts.escalated, resolved=facts.resolved
+    )
 
 
 @dataclass(frozen=True)
@@ -36,9 +43,7 @@ class QualityMeter:
         """Read the conversation's records, predict its satisfaction and keep it (once)."""
         with Session(self.engine) as session:
             facts = conversation_facts(session=session, conversation_id=conversation_id)
-            arc = measure_arc(
-                facts.readings, self.risk_model, escalated=facts.escalated, resolved=facts.resolved
-            )
+            arc = arc_of(facts, self.risk_model)
             prediction = self.model.predict(arc)
             row = ConversationQuality(
                 conversation_id=conversation_id,

@@ -97,8 +97,6 @@ async def take_rating(
         return True
 
     if not await asyncio.to_thread(store):
-        on_error(
-            error_frame("not_ended", "A conversation can be rated once it has ended.")
-        )
+        on_error(error_frame("not_ended", "A conversation can be rated once it has ended."))
         return
     hub.publish(conversation_id, rated_frame(frame.score, frame.comment))

@@ -89,10 +89,7 @@ def _problem_type(readings: list[SentimentReading], handoff: Handoff | None) -> 
     if handoff is not None:
         return handoff.rule
     cues: Counter[str] = Counter(
-        s
-        for r in readings
-        for s in r.signals
-        if s in SIGNALS and SIGNALS[Signal(s)].weight > 0
+        s for r in readings for s in r.signals if s in SIGNALS and SIGNALS[Signal(s)].weight > 0
     )
     return cues.most_common(1)[0][0] if cues else NO_PROBLEM
 
@@ -154,3 +151,14 @@ def ended_since(*, session: Session, since: float, limit: int = 20000) -> list[C
         .limit(limit)
     )
     return list(session.exec(statement).all())
+
+
+def rated_conversations(*, session: Session, limit: int = 100000) -> list[tuple[str, int]]:
+    """(conversation id, the customer's rating) of every rated conversation: the ground truth."""
+    statement = (
+        select(ConversationQuality.conversation_id, ConversationQuality.rating)
+        .where(col(ConversationQuality.rating).is_not(None))
+        .order_by(col(ConversationQuality.ended_at))
+        .limit(limit)
+    )
+    return [(cid, int(rating)) for cid, rating in session.exec(statement).all() if rating]
