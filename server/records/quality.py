@@ -113,11 +113,14 @@ def get_quality(*, session: Session, conversation_id: str) -> ConversationQualit
 def rate_conversation(
     *, session: Session, conversation_id: str, score: int, comment: str | None, now: float
 ) -> ConversationQuality:
-    """Store the customer's 1-5 rating of a conversation that ended; a second one replaces it."""
+    """Store the customer's 1-5 rating of a conversation that ended; a second one replaces the
+    score (and the comment, when it brings one: a changed score keeps the comment given)."""
     row = session.get(ConversationQuality, conversation_id, populate_existing=True)
     if row is None:
         raise NotEnded(conversation_id)
-    row.rating, row.comment, row.rated_at = score, comment or None, now
+    row.rating, row.rated_at = score, now
+    if comment:
+        row.comment = comment
     session.add(row)
     session.commit()
     session.refresh(row)
