@@ -76,7 +76,7 @@ async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIter
 
 
 # The console's scripts beside console.js (one conversation, the chart, history and figures).
-CONSOLE_PARTS = frozenset({"detail", "chart", "views"})
+CONSOLE_PARTS = frozenset({"detail", "chart", "views", "quality"})
 
 # The console shows customers' words to agents: it runs only its own script, cannot be framed,
 # and leaks no address through the Referer header.

@@ -121,11 +121,12 @@
   }
 
   // --- the shell ----------------------------------------------------------------------------
-  var VIEWS = [["queue", "Queue"], ["history", "History"], ["stats", "Supervisor view"]];
+  var VIEWS = [["queue", "Queue"], ["history", "History"], ["stats", "Supervisor view"], ["quality", "Quality"]];
+  var SUPERVISOR_VIEWS = ["stats", "quality"];
   function start() {
     app.textContent = "";
     var nav = el("nav", { "aria-label": "Views" }, VIEWS.filter(function (v) {
-      return v[0] !== "stats" || state.me.role === "supervisor";
+      return SUPERVISOR_VIEWS.indexOf(v[0]) < 0 || state.me.role === "supervisor";
     }).map(function (v) {
       return el("button", { "data-view": v[0], "aria-pressed": String(state.view === v[0]), onclick: function () { switchView(v[0]); }, text: v[1] });
     }));
@@ -158,6 +159,7 @@
     var holder = document.getElementById("view");
     holder.textContent = "";
     if (view === "stats") { TL.showStats(holder); return; }
+    if (view === "quality") { TL.showQuality(holder); return; }
     var listLabel = view === "queue" ? "Handoffs" : "History";
     var toggle = el("button", {
       class: "queue-toggle", "aria-expanded": String(state.queueOpen || !state.selected), "aria-controls": "queue-lists",
