@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.quality.arc import ArcShape
+from server.desk.plain_words import RULES, signal_text
 from server.records.models import ConversationQuality
 
 NOT_A_METRIC = (
@@ -45,6 +46,20 @@ def _worst_first(
     return sorted(out, key=lambda g: (g["predicted_mean"], -g["conversations"]))
 
 
+def problem_words(problem_type: str) -> str:
+    """A problem type as a support lead says it: the rule's words, else the cue's."""
+    if problem_type in RULES:
+        return RULES[problem_type]
+    if problem_type in ("none", "(none)"):
+        return "No sign of trouble"
+    words = signal_text(problem_type)
+    return words[:1].upper() + words[1:]
+
+
+def _with_words(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**g, "problem_words": problem_words(g["problem_type"])} for g in groups]
+
+
 def summary(rows: list[ConversationQuality]) -> dict[str, Any]:
     """Coverage, arcs, predicted satisfaction by day, and the topics and problems that end worst."""
     days: dict[str, list[ConversationQuality]] = defaultdict(list)
@@ -72,7 +87,7 @@ def summary(rows: list[ConversationQuality]) -> dict[str, Any]:
             for day, group in sorted(days.items())
         ],
         "topics": _worst_first(rows, lambda r: r.topic, "topic"),
-        "problem_types": _worst_first(rows, lambda r: r.problem_type, "problem_type"),
+        "problem_types": _with_words(_worst_first(rows, lambda r: r.problem_type, "problem_type")),
     }
 
 
@@ -91,4 +106,4 @@ def by_agent(rows: list[ConversationQuality], names: dict[str, str]) -> dict[str
         for (agent_id, problem), group in groups.items()
     ]
     entries.sort(key=lambda e: (e["agent"], e["problem_type"]))
-    return {"note": NOT_A_METRIC, "rows": entries}
+    return {"note": NOT_A_METRIC, "rows": _with_words(entries)}

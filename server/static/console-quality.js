@@ -38,7 +38,7 @@
   function groupRows(groups, key) {
     return groups.slice(0, 10).map(function (g) {
       return el("tr", {}, [
-        el("td", { text: g[key] }), el("td", { text: String(g.conversations) }),
+        el("td", { text: g.problem_words || g[key] }), el("td", { text: String(g.conversations) }),
         el("td", { text: stars(g.predicted_mean) }), el("td", { text: g.rated ? stars(g.rating_mean) + " (" + g.rated + ")" : "–" }),
         el("td", { text: Math.round(g.worsened_share * 100) + " %" })
       ]);
@@ -85,7 +85,7 @@
       el("h3", { id: "q-people", text: "By person and problem type (for coaching)" }),
       el("p", { class: "note", role: "note", text: people.note }),
       people.rows.length ? table("By person and problem type", ["Person", "Problem type"].concat(GROUP_HEADS), people.rows.map(function (r) {
-        return el("tr", {}, [el("td", { text: r.agent }), el("td", { text: r.problem_type }), el("td", { text: String(r.conversations) }),
+        return el("tr", {}, [el("td", { text: r.agent }), el("td", { text: r.problem_words }), el("td", { text: String(r.conversations) }),
           el("td", { text: stars(r.predicted_mean) }), el("td", { text: r.rated ? stars(r.rating_mean) + " (" + r.rated + ")" : "–" }),
           el("td", { text: Math.round(r.worsened_share * 100) + " %" })]);
       })) : el("p", { class: "empty", text: "No conversation held by a person has ended in this window." })

@@ -79,10 +79,10 @@ def test_a_supervisor_sees_coverage_arcs_and_the_per_person_view_on_a_phone(  # 
             phone.get_by_role("table", name="Predicted satisfaction by day")
         ).to_be_visible()
         problems = phone.get_by_role("table", name="Problem types by predicted satisfaction")
-        sync_api.expect(problems).to_contain_text("explicit_request")
+        sync_api.expect(problems).to_contain_text("Asked for a person")
         people = phone.get_by_role("table", name="By person and problem type")
         sync_api.expect(people.get_by_role("row").filter(has_text=agent_name)).to_contain_text(
-            "explicit_request"
+            "Asked for a person"
         )
         sync_api.expect(phone.get_by_role("note")).to_contain_text(
             "never as a performance metric for individuals"
