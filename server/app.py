@@ -202,6 +202,7 @@ def create_app(
         await serve_agent_socket(websocket, desk)
 
     @app.get("/console", include_in_schema=False)
+    @app.get("/console/quality", include_in_schema=False)
     async def console_page() -> FileResponse:
         return FileResponse(
             STATIC / "console.html", media_type="text/html", headers=CONSOLE_HEADERS

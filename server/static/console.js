@@ -20,7 +20,7 @@
     replies: [],        // saved replies
     socket: null,
     retry: 0,
-    view: "queue",
+    view: location.pathname === "/console/quality" ? "quality" : "queue",  // /console/quality opens it
     queueOpen: false,   // phones: the queue list is folded away while a conversation is open
     customerTyping: null
   };
@@ -138,6 +138,7 @@
       el("button", { class: "link", onclick: signOut, text: "Sign out" })
     ]));
     app.appendChild(el("div", { id: "view" }));
+    if (SUPERVISOR_VIEWS.indexOf(state.view) >= 0 && state.me.role !== "supervisor") state.view = "queue";
     switchView(state.view);
     connect();
     loadReplies();

@@ -69,6 +69,7 @@ def test_a_supervisor_sees_coverage_arcs_and_the_per_person_view_on_a_phone(  # 
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     try:
         _sign_in(phone, quality_server, supervisor)
+        phone.get_by_role("button", name="Queue", exact=True).click()
         phone.get_by_role("button", name="Quality").click()
         figures = phone.get_by_role("group", name="Quality figures")
         sync_api.expect(figures).to_contain_text("conversations measured", timeout=10_000)
@@ -93,11 +94,15 @@ def test_a_supervisor_sees_coverage_arcs_and_the_per_person_view_on_a_phone(  # 
         if screenshots:
             phone.screenshot(path=str(screenshots / "console-quality-phone.png"), full_page=True)
 
+        # /console/quality opens on this view (a link a supervisor can keep).
+        phone.goto(quality_server.url + "/console/quality")
+        sync_api.expect(phone.get_by_role("group", name="Quality figures")).to_be_visible()
     finally:
         phone.context.close()
     desk = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     try:
         _sign_in(desk, quality_server, agent)  # an agent's console has no quality view
+        desk.goto(quality_server.url + "/console/quality")
         sync_api.expect(desk.get_by_role("button", name="Queue", exact=True)).to_be_visible()
         sync_api.expect(desk.get_by_role("button", name="Quality")).to_have_count(0)
     finally:
