@@ -76,7 +76,9 @@ class ClientEnd:
     """The customer ends the conversation from the widget."""
 
 
-ClientFrame = ClientMessage | ClientTyping | ClientResume | ClientFeedback | ClientRating | ClientEnd
+ClientFrame = (
+    ClientMessage | ClientTyping | ClientResume | ClientFeedback | ClientRating | ClientEnd
+)
 
 
 def parse_client_frame(raw: str) -> ClientFrame:

@@ -11,8 +11,9 @@ from sqlmodel import Session
 from agent.ownership import Owner
 from server.channel.frames import ClientRating, error_frame
 from server.quality.ending import close_conversation, conversation_ended, rating_request_frame
-from server.quality.meter import QualityMeter
+from server.quality.meter import EndedBy, QualityMeter
 from server.records.conversations import get_conversation
+from server.records.ownership import ownership_changes
 from server.records.quality import NotEnded, rate_conversation
 from server.turns.hub import ConversationHub
 
@@ -57,6 +58,14 @@ async def take_end(
     await conversation_ended(meter, hub, conversation_id, "customer", reason=ENDED_BY_CUSTOMER)
 
 
+def _closed_by(meter: QualityMeter, conversation_id: str) -> EndedBy:
+    """Who closed the conversation, from its last ownership move."""
+    with Session(meter.engine) as session:
+        moves = ownership_changes(session=session, conversation_id=conversation_id)
+    actor = moves[-1].actor if moves else ""
+    return "customer" if actor == "customer" else "idle" if actor == "system" else "agent"
+
+
 async def take_rating(
     meter: QualityMeter,
     hub: ConversationHub,
@@ -85,7 +94,7 @@ async def take_rating(
                 if conversation.owner != Owner.CLOSED.value:
                     return False
         # Closed, but its measure was lost (a crash between the two): measure it now, then rate.
-        meter.measure(conversation_id, "agent")
+        meter.measure(conversation_id, _closed_by(meter, conversation_id))
         with Session(meter.engine) as session:
             rate_conversation(
                 session=session,

@@ -25,6 +25,11 @@ def test_a_customer_ends_the_chat_rates_it_and_the_rating_is_kept_with_the_predi
 ) -> None:
     async def scenario() -> str:
         client = await open_client(quality_server)
+        # Before any message there is nothing to end or rate.
+        await client.send({"type": "end"})
+        assert (await client.until(lambda f: f["type"] == "error"))["code"] == "no_conversation"
+        await client.send({"type": "rating", "score": 3})
+        assert (await client.until(lambda f: f["type"] == "error"))["code"] == "not_ended"
         # A rating before the conversation ended is refused, and the socket stays usable.
         await client.say("q1", "How do I reset my password?")
         session = await client.until(lambda f: f["type"] == "session")

@@ -12,8 +12,10 @@ from sqlmodel import Session
 from agent.quality.model import load_satisfaction_model
 from agent.risk.model import load_risk_model
 from agent.sentiment.reading import SentimentReading
+from server.channel.frames import ClientRating
 from server.quality.idle import IdleCloser
 from server.quality.meter import QualityMeter
+from server.quality.rating import take_rating
 from server.records.conversations import create_conversation, get_conversation
 from server.records.messages import append_message
 from server.records.ownership import change_owner
@@ -107,3 +109,18 @@ def test_two_processes_sweeping_at_once_close_each_idle_conversation_once(
     assert {r.conversation_id: r.ended_by for r in ended_since(session=session, since=0.0)} == {
         cid: "idle" for cid in idle
     }
+
+
+def test_a_rating_for_a_closed_conversation_whose_measure_was_lost_measures_it_first(
+    engine: Engine, session: Session
+) -> None:
+    cid = conversation(session, [0.2], at=100.0)
+    # Closed by the customer, then the process died before measuring it.
+    change_owner(session=session, conversation_id=cid, to="closed", actor="customer", reason="x")
+    heard, errors = Heard(), []
+    frame = ClientRating(score=2, comment="slow")
+    asyncio.run(take_rating(meter(engine, 500.0), heard, cid, frame, errors.append))  # type: ignore[arg-type]
+    assert errors == []
+    assert heard.frames == [(cid, {"type": "rated", "score": 2, "comment": "slow"})]
+    (row,) = ended_since(session=session, since=0.0)
+    assert (row.ended_by, row.rating, row.comment) == ("customer", 2, "slow")
