@@ -121,6 +121,17 @@ class Settings(BaseSettings):
         description="A handoff waiting longer than this rises one severity step, and again after "
         "each further interval; 0 turns it off.",
     )
+    idle_close_minutes: float = Field(
+        default=30.0,
+        ge=0,
+        description="A conversation the bot owns closes (and asks for a rating) after this many "
+        "minutes without a message; 0 turns it off.",
+    )
+    satisfaction_model_path: Path | None = Field(
+        default=None,
+        description="Predicted-satisfaction model written by `tideline quality train` "
+        "(default: the shipped one).",
+    )
 
     host_api_key: SecretStr | None = Field(
         default=None,

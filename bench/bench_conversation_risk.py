@@ -81,7 +81,10 @@ def calm(analyzer: SentimentAnalyzer, policy: EscalationPolicy) -> None:
     rows = [json.loads(line) for line in CALM.read_text(encoding="utf-8").splitlines()]
     rules: Counter[str] = Counter()
     for row in rows:
-        conv = {"conversation_id": row["id"], "turns": [{"speaker": "customer", "text": row["text"]}]}
+        conv = {
+            "conversation_id": row["id"],
+            "turns": [{"speaker": "customer", "text": row["text"]}],
+        }
         out = replay_conversation(conv, analyzer=analyzer, policy=policy)
         if out["escalated"]:
             rules[out["turns"][0]["decision"]["rule"]] += 1

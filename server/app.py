@@ -29,6 +29,9 @@ from server.desk.socket import Desk, serve_agent_socket
 from server.events.bus import EventBus, Frame, LocalEventBus
 from server.metrics import ChannelMetrics
 from server.proactive.wiring import include_proactive_routes, proactive_support
+from server.quality.api import router as quality_router
+from server.quality.idle import IdleCloser
+from server.quality.meter import quality_meter
 from server.runtime import Runtime, open_runtime
 from server.turns.hub import ConversationHub
 from server.turns.locks import ConversationLocks
@@ -75,7 +78,7 @@ async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIter
 
 
 # The console's scripts beside console.js (one conversation, the chart, history and figures).
-CONSOLE_PARTS = frozenset({"detail", "chart", "views", "outreach"})
+CONSOLE_PARTS = frozenset({"detail", "chart", "views", "outreach", "quality"})
 
 # The console shows customers' words to agents, the widget's page shows the bot's and agents'
 # words to customers: each runs only its own scripts, cannot be framed, and leaks no address
@@ -160,6 +163,11 @@ def create_app(
                 sessions=sessions,
                 live_scores=settings.console_live_scores,
             )
+            meter = quality_meter(settings, opened)
+            idle = IdleCloser.every_so_often(meter, hub, idle_s=settings.idle_close_minutes * 60)
+            idle.start()
+            stack.push_async_callback(idle.close)
+            app.state.quality = meter
             app.state.channel = Channel(
                 service=opened.conversations,
                 hub=hub,
@@ -174,6 +182,7 @@ def create_app(
                     if settings.customer_secret
                     else None
                 ),
+                quality=meter,
             )
             yield
 
@@ -190,6 +199,7 @@ def create_app(
     app.include_router(history_router)
     app.include_router(replies_router)
     include_proactive_routes(app)
+    app.include_router(quality_router)
 
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket, channel: ChannelDep) -> None:
@@ -201,6 +211,7 @@ def create_app(
 
     @app.get("/console", include_in_schema=False)
     @app.get("/console/outreach", include_in_schema=False)
+    @app.get("/console/quality", include_in_schema=False)
     async def console_page() -> FileResponse:
         return FileResponse(STATIC / "console.html", media_type="text/html", headers=PAGE_HEADERS)
 

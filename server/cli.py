@@ -18,6 +18,7 @@ COMMANDS = {
     "sentiment": "server.commands.sentiment",
     "outreach": "server.commands.outreach",
     "replay": "server.commands.replay",
+    "quality": "server.commands.quality",
     "eval": "server.commands.eval",
     "agents": "server.commands.agents",
     "db": "server.commands.db",
@@ -30,6 +31,7 @@ COMMAND_MODULES = tuple(COMMANDS.values())
 _LAZY_USER_ERRORS = (
     ("knowledge.base", "InvalidCollectionName"),
     ("knowledge.minilm", "ModelFileError"),
+    ("agent.quality.model", "SatisfactionModelError"),
 )
 
 

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 MAX_FRAME_BYTES = 64 * 1024  # 8,000 characters of text fit with room for JSON escapes
 MAX_CLIENT_ID_CHARS = 128
 MAX_CUSTOMER_ID_CHARS = 255
-CLIENT_FRAME_TYPES = ("message", "typing", "resume", "feedback", "hello")
+CLIENT_FRAME_TYPES = ("message", "typing", "resume", "feedback", "hello", "rating", "end")
 FEEDBACK_RATINGS = ("up", "down")
+MAX_RATING_COMMENT_CHARS = 2000
 
 
 class FrameError(ValueError):
@@ -70,7 +71,28 @@ class ClientHello:
     customer: CustomerClaim
 
 
-ClientFrame = ClientMessage | ClientTyping | ClientResume | ClientFeedback | ClientHello
+@dataclass(frozen=True)
+class ClientRating:
+    """The customer's 1-5 rating of a conversation that ended, with an optional comment."""
+
+    score: int
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class ClientEnd:
+    """The customer ends the conversation from the widget."""
+
+
+ClientFrame = (
+    ClientMessage
+    | ClientTyping
+    | ClientResume
+    | ClientFeedback
+    | ClientHello
+    | ClientRating
+    | ClientEnd
+)
 
 
 def parse_client_frame(raw: str) -> ClientFrame:
@@ -104,7 +126,27 @@ def parse_client_frame(raw: str) -> ClientFrame:
         if claim is None:
             raise FrameError("missing_field", "A hello needs the signed 'customer'.")
         return ClientHello(customer=claim)
+    if kind == "rating":
+        return _rating(data)
+    if kind == "end":
+        return ClientEnd()
     return _resume(data)
+
+
+def _rating(data: dict[str, Any]) -> ClientRating:
+    score, comment = data.get("score"), data.get("comment")
+    if score is None:
+        raise FrameError("missing_field", "A rating needs a 'score' from 1 to 5.")
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise FrameError("invalid_field", "'score' must be a whole number from 1 to 5.")
+    if comment is not None and (
+        not isinstance(comment, str) or len(comment) > MAX_RATING_COMMENT_CHARS
+    ):
+        raise FrameError(
+            "invalid_field",
+            f"'comment' must be text of at most {MAX_RATING_COMMENT_CHARS} characters.",
+        )
+    return ClientRating(score=score, comment=comment.strip() if comment else None)
 
 
 def _feedback(data: dict[str, Any]) -> ClientFeedback:

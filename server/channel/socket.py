@@ -21,9 +21,11 @@ from server.channel.catch_up import catch_up
 from server.channel.client_address import TrustedProxies
 from server.channel.feedback import take_feedback
 from server.channel.frames import (
+    ClientEnd,
     ClientFeedback,
     ClientHello,
     ClientMessage,
+    ClientRating,
     ClientResume,
     ClientTyping,
     FrameError,
@@ -39,6 +41,9 @@ from server.channel.rate_limits import AddressLimits, ChannelLimits, TokenBucket
 from server.channel.resume_tokens import InvalidResumeToken, ResumeTokens
 from server.metrics import ChannelMetrics
 from server.proactive.widget import open_proactive_conversation
+from server.quality.ending import rating_request_frame
+from server.quality.meter import QualityMeter
+from server.quality.rating import take_end, take_rating
 from server.records.errors import ConversationNotFound
 from server.turns.hub import Audience, ConversationHub, Frame
 from server.turns.runner import TurnRunner
@@ -76,6 +81,7 @@ class Channel:
     addresses: AddressLimits
     customer_secret: str | None = None  # verifies the host site's signed customer ids
     proxies: TrustedProxies = field(default_factory=TrustedProxies)  # who may name the client
+    quality: QualityMeter | None = None  # measures a conversation the customer ends or rates
 
 
 class ChatConnection:
@@ -163,6 +169,8 @@ class ChatConnection:
             self.deliver({"type": "agent_joined"})
         elif owner == "closed":
             self.deliver(closed_frame("The conversation has been closed."))
+            if self.conversation_id is not None:
+                self.deliver(rating_request_frame(self.conversation_id))
 
     def error(
         self, code: str, message: str, *, ref: str | None = None, fatal: bool = False
@@ -215,11 +223,22 @@ class ChatConnection:
             )
         elif isinstance(frame, ClientHello):
             await self._hello(frame)
+        elif isinstance(frame, ClientRating | ClientEnd):
+            await self._quality(frame)
         elif isinstance(frame, ClientTyping) and self.conversation_id is not None:
             # The agent's console shows it; the bot does not care.
             self.channel.hub.publish(
                 self.conversation_id, {"type": "typing", "role": "customer", "active": frame.active}
             )
+
+    async def _quality(self, frame: ClientRating | ClientEnd) -> None:
+        meter, hub = self.channel.quality, self.channel.hub
+        if meter is None:
+            self.error("unavailable", "Rating conversations is not available here.")
+        elif isinstance(frame, ClientRating):
+            await take_rating(meter, hub, self.conversation_id, frame, self.deliver)
+        else:
+            await take_end(meter, hub, self.conversation_id, self.deliver)
 
     def _rate_limited(self, retry_after_s: float, ref: str | None) -> None:
         wait = max(1, round(retry_after_s))

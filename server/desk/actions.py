@@ -23,6 +23,8 @@ from server.desk.http import in_session, load_handoff, owned, refuse, translate
 from server.desk.json_bodies import CheckedJSONRoute
 from server.desk.socket import Desk
 from server.desk.views import message_view, queue_item
+from server.quality.ending import conversation_ended
+from server.quality.meter import QualityDep
 from server.records.handoff_moves import claim_handoff, close_handoff, return_handoff
 from server.records.handoffs import label_handoff
 from server.records.messages import append_message
@@ -165,6 +167,7 @@ async def close(
     runtime: RuntimeDep,
     desk: DeskDep,
     channel: ChannelDep,
+    quality: QualityDep,
     body: CloseIn | None = None,
 ) -> dict[str, Any]:
     reason = body.reason.strip() if body else ""
@@ -184,6 +187,8 @@ async def close(
         closed["conversation_id"],
         closed_frame(reason or "The support agent closed the conversation."),
     )
+    # Measured once it ended; the customer is asked for a rating.
+    await conversation_ended(quality, channel.hub, closed["conversation_id"], "agent")
     return closed
 
 

@@ -217,7 +217,7 @@ class OwnershipChange(SQLModel, table=True):
     conversation_id: str = Field(foreign_key="conversations.id", max_length=36)
     from_owner: str = Field(max_length=16)
     to_owner: str = Field(max_length=16)
-    actor: str = Field(max_length=64)  # "bot", "system" or "agent:<id>"
+    actor: str = Field(max_length=64)  # "bot", "system", "customer" or "agent:<id>"
     reason: str = Field(sa_type=Text)
     at: float
 
@@ -266,10 +266,35 @@ class ConversationNote(SQLModel, table=True):
     created_at: float
 
 
+class ConversationQuality(SQLModel, table=True):
+    """How a finished conversation went: its arc, predicted satisfaction and the customer's rating."""
+
+    __tablename__ = "conversation_quality"
+    __table_args__ = (Index("ix_conversation_quality_ended", "ended_at"),)
+
+    conversation_id: str = Field(foreign_key="conversations.id", primary_key=True, max_length=36)
+    ended_by: str = Field(max_length=16)  # agent | idle | customer
+    ended_at: float
+    entry_score: float | None = None
+    exit_score: float | None = None
+    arc_shape: str = Field(max_length=16)  # improved | steady | worsened | silent
+    risk: float  # conversation risk after the last customer message
+    predicted: float  # predicted satisfaction, 1.0-5.0
+    confidence: float
+    model: str = Field(max_length=64)  # which satisfaction model predicted it
+    topic: str | None = Field(default=None, max_length=300)  # the help-centre article most cited
+    problem_type: str | None = Field(default=None, max_length=64)
+    agent_id: str | None = Field(default=None, foreign_key="agents.id", max_length=36)
+    rating: int | None = None  # the customer's own 1-5, when they gave one
+    comment: str | None = Field(default=None, sa_type=Text)
+    rated_at: float | None = None
+
+
 __all__ = [
     "Agent",
     "Conversation",
     "ConversationNote",
+    "ConversationQuality",
     "Customer",
     "DecisionRecord",
     "Handoff",

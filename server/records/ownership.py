@@ -14,11 +14,11 @@ from server.records.models import Conversation, OwnershipChange
 
 
 def _check_actor(actor: str) -> None:
-    if actor in ("bot", "system"):
+    if actor in ("bot", "system", "customer"):
         return
     if actor.startswith("agent:") and len(actor) > len("agent:"):
         return
-    raise ValueError(f"actor must be 'bot', 'system' or 'agent:<id>', not {actor!r}")
+    raise ValueError(f"actor must be 'bot', 'system', 'customer' or 'agent:<id>', not {actor!r}")
 
 
 def change_owner(

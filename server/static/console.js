@@ -20,7 +20,8 @@
     replies: [],        // saved replies
     socket: null,
     retry: 0,
-    view: location.pathname === "/console/outreach" ? "outreach" : "queue",
+    // /console/outreach and /console/quality open those views
+    view: { "/console/outreach": "outreach", "/console/quality": "quality" }[location.pathname] || "queue",
     queueOpen: false,   // phones: the queue list is folded away while a conversation is open
     customerTyping: null
   };
@@ -121,11 +122,13 @@
   }
 
   // --- the shell ----------------------------------------------------------------------------
-  var VIEWS = [["queue", "Queue"], ["history", "History"], ["outreach", "Outreach"], ["stats", "Supervisor view"]];
+  var VIEWS = [["queue", "Queue"], ["history", "History"], ["outreach", "Outreach"], ["stats", "Supervisor view"],
+    ["quality", "Quality"]];
+  var SUPERVISOR_VIEWS = ["stats", "quality"];
   function start() {
     app.textContent = "";
     var nav = el("nav", { "aria-label": "Views" }, VIEWS.filter(function (v) {
-      return v[0] !== "stats" || state.me.role === "supervisor";
+      return SUPERVISOR_VIEWS.indexOf(v[0]) < 0 || state.me.role === "supervisor";
     }).map(function (v) {
       return el("button", { "data-view": v[0], "aria-pressed": String(state.view === v[0]), onclick: function () { switchView(v[0]); }, text: v[1] });
     }));
@@ -137,6 +140,7 @@
       el("button", { class: "link", onclick: signOut, text: "Sign out" })
     ]));
     app.appendChild(el("div", { id: "view" }));
+    if (SUPERVISOR_VIEWS.indexOf(state.view) >= 0 && state.me.role !== "supervisor") state.view = "queue";
     switchView(state.view);
     connect();
     loadReplies();
@@ -159,6 +163,7 @@
     holder.textContent = "";
     if (view === "stats") { TL.showStats(holder); return; }
     if (view === "outreach") { TL.showOutreach(holder); return; }
+    if (view === "quality") { TL.showQuality(holder); return; }
     var listLabel = view === "queue" ? "Handoffs" : "History";
     var toggle = el("button", {
       class: "queue-toggle", "aria-expanded": String(state.queueOpen || !state.selected), "aria-controls": "queue-lists",

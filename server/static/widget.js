@@ -71,6 +71,13 @@
     ".rate button{background:#fff;border:1px solid #c3c8d0;border-radius:14px;padding:2px 10px;font:inherit;font-size:13px;cursor:pointer;color:#1d2330}",
     ".rate button[aria-pressed=true]{background:#1f5fbf;border-color:#1f5fbf;color:#fff}",
     ".greeting{align-self:flex-start;max-width:90%;background:#f0f2f5}",
+    ".survey{align-self:stretch;border:1px solid #d5d9e0;border-radius:10px;padding:10px;background:#fafbfc}",
+    ".survey h3{font-size:14px;margin:0 0 6px}.survey .rate{flex-wrap:wrap}",
+    ".survey label{display:block;font-size:13px;margin:8px 0 4px}",
+    ".survey textarea{width:100%;height:56px}.survey .send-comment{margin-top:6px;background:#1f5fbf;color:#fff;border:0;border-radius:8px;padding:6px 12px;font:inherit;cursor:pointer}",
+    ".survey .thanks{font-size:13px;margin:6px 0 0}",
+    "header .end{font-size:13px;border:1px solid #fff;border-radius:8px;padding:3px 10px;margin-left:auto;margin-right:6px}",
+    "header .end[hidden]{display:none}",
     ".suggest{display:flex;flex-wrap:wrap;gap:6px}",
     ".suggest button{background:#fff;border:1px solid #1f5fbf;color:#1a4f9e;border-radius:16px;padding:5px 12px;font:inherit;font-size:13.5px;cursor:pointer;text-align:left}",
     ".error{align-self:center;color:#7a1d1d;font-size:13px}",
@@ -98,7 +105,9 @@
     pending: saved.pending || [],  // [{id, text}] sent but not yet acknowledged with a seq
     transcript: saved.transcript || [],  // entries shown, so a reload redraws the conversation
     owner: saved.owner || "bot",  // bot | queued | human | closed, as the server last said
-    agentName: saved.agentName || null  // the person who joined, named on their messages
+    agentName: saved.agentName || null,  // the person who joined, named on their messages
+    survey: saved.survey || null,  // {asked, score, comment}: the rating of the conversation that ended
+    pendingRating: null  // a rating frame waiting for the socket to reconnect
   };
   function messageFrame(message) {
     var frame = { type: "message", id: message.id, text: message.text };
@@ -110,7 +119,7 @@
       localStorage.setItem(storageKey, JSON.stringify({
         conversationId: state.conversationId, token: state.token, lastSeq: state.lastSeq,
         pending: state.pending, transcript: state.transcript.slice(-200), owner: state.owner,
-        agentName: state.agentName
+        agentName: state.agentName, survey: state.survey
       }));
     } catch (e) { /* storage full or disabled: the live conversation still works */ }
   }
@@ -125,7 +134,7 @@
     "<style>" + CSS + "</style>" +
     (mount ? "" : '<button class="launcher" type="button" aria-expanded="false" aria-controls="tl-panel">Chat with us</button>') +
     '<section id="tl-panel" class="panel' + (mount ? " inline" : " floating") + '" role="region" aria-label="">' +
-    '<header><h2></h2>' + (mount ? "" : '<button type="button" class="close" aria-label="Close chat">×</button>') + "</header>" +
+    '<header><h2></h2><button type="button" class="end" hidden>End chat</button>' + (mount ? "" : '<button type="button" class="close" aria-label="Close chat">×</button>') + "</header>" +
     '<div class="status" role="status" aria-live="polite"></div>' +
     '<div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Conversation" tabindex="0"></div>' +
     '<div class="typing" aria-live="polite"></div>' +
@@ -138,6 +147,7 @@
   var panel = root.querySelector(".panel");
   var launcher = root.querySelector(".launcher");
   var closeButton = root.querySelector(".close");
+  var endButton = root.querySelector(".end");
   var statusEl = root.querySelector(".status");
   var log = root.querySelector(".log");
   var typingEl = root.querySelector(".typing");
@@ -429,12 +439,98 @@
     log.appendChild(box);
   }
 
+  // --- the rating of a conversation that ended: one tap (1-5), then an optional comment
+  var SCORES = ["Very poor", "Poor", "OK", "Good", "Very good"];
+  var surveyEl = null;
+  function showSurvey(question) {
+    state.survey = state.survey || { asked: true, score: null, comment: null };
+    state.survey.question = question || state.survey.question || "How was this conversation?";
+    save();
+    if (surveyEl) return;
+    surveyEl = document.createElement("section");
+    surveyEl.className = "survey";
+    surveyEl.setAttribute("aria-labelledby", "tl-survey-q");
+    var heading = document.createElement("h3");
+    heading.id = "tl-survey-q";
+    heading.textContent = state.survey.question;
+    surveyEl.appendChild(heading);
+    var group = document.createElement("div");
+    group.className = "rate";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-labelledby", "tl-survey-q");
+    SCORES.forEach(function (words, i) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.setAttribute("data-score", String(i + 1));
+      b.setAttribute("aria-pressed", "false");
+      b.textContent = (i + 1) + " – " + words;
+      b.addEventListener("click", function () { rate(i + 1, null); });
+      group.appendChild(b);
+    });
+    surveyEl.appendChild(group);
+    log.appendChild(surveyEl);
+    if (state.survey.score) showRated(state.survey.score, state.survey.comment);
+    toEnd();
+  }
+  function sendQuality(frame) {
+    if (send(frame)) return;
+    state.pendingRating = frame;  // sent once the socket is back (a closed chat reconnects for it)
+    connect(true);
+  }
+  function rate(score, comment) {
+    var frame = { type: "rating", score: score };
+    if (comment) frame.comment = comment;
+    sendQuality(frame);
+    showRated(score, comment);
+  }
+  function showRated(score, comment) {
+    state.survey.score = score;
+    if (comment !== null && comment !== undefined) state.survey.comment = comment;
+    save();
+    if (!surveyEl) return;
+    surveyEl.querySelectorAll(".rate button").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-score") === String(score)));
+    });
+    var thanks = surveyEl.querySelector(".thanks");
+    if (!thanks) {
+      var label = document.createElement("label");
+      label.setAttribute("for", "tl-comment");
+      label.textContent = "Anything to add? (optional)";
+      var box = document.createElement("textarea");
+      box.id = "tl-comment";
+      box.maxLength = 2000;
+      var more = document.createElement("button");
+      more.type = "button";
+      more.className = "send-comment";
+      more.textContent = "Send comment";
+      more.addEventListener("click", function () {
+        var text = box.value.trim();
+        if (text) rate(state.survey.score, text);
+      });
+      thanks = document.createElement("p");
+      thanks.className = "thanks";
+      thanks.setAttribute("role", "status");
+      surveyEl.appendChild(label);
+      surveyEl.appendChild(box);
+      surveyEl.appendChild(more);
+      surveyEl.appendChild(thanks);
+    }
+    thanks.textContent = state.survey.comment
+      ? "Thank you: your rating and comment were sent."
+      : "Thank you for rating this conversation (" + score + " of 5).";
+  }
+  function showEndButton() {
+    endButton.hidden = !(state.conversationId && state.owner === "bot");
+  }
+  endButton.addEventListener("click", function () { send({ type: "end" }); });
+
   // --- a conversation that ended: offer a new one (and a message written now starts one)
   function showClosed(reason) {
     state.owner = "closed";
     setStatus(reason || "This conversation has ended.");
     restart.hidden = false;
     input.placeholder = "Write to start a new conversation…";
+    showEndButton();
     save();
   }
   function startNew() {
@@ -445,6 +541,8 @@
     state.pending = [];
     state.transcript = [];
     state.owner = "bot";
+    state.survey = state.pendingRating = null;
+    surveyEl = null;
     save();
     log.textContent = "";
     drafts = {}; pendingBubbles = {}; bubblesBySeq = {};
@@ -467,8 +565,8 @@
     return false;
   }
 
-  function connect() {
-    if (state.owner === "closed" || (socket && socket.readyState <= WebSocket.OPEN)) return;
+  function connect(force) {
+    if ((state.owner === "closed" && !force) || (socket && socket.readyState <= WebSocket.OPEN)) return;
     clearTimeout(reconnectTimer);
     var ws = socket = new WebSocket(wsUrl);
     socket.onopen = function () {
@@ -511,6 +609,7 @@
       remember({ kind: "marker", text: name + " joined the conversation" });
     }
     state.owner = "human";
+    showEndButton();
     setStatus(state.agentName
       ? state.agentName + " from support has joined the conversation."
       : "A support agent has joined the conversation.");
@@ -534,6 +633,8 @@
         if (frame.resumed) clearDrafts();  // the server resends any reply still being written
         if (frame.owner === "bot") setStatus(frame.resumed ? "Reconnected." : "Connected.");
         if (frame.owner === "bot" || frame.owner === "queued") state.owner = frame.owner;
+        if (state.pendingRating) { send(state.pendingRating); state.pendingRating = null; }
+        showEndButton();
         save();
         break;
       case "token": {
@@ -584,9 +685,16 @@
       case "feedback":
         showFeedback(frame.seq, frame.rating);
         break;
+      case "rating_request":
+        showSurvey(frame.question);
+        break;
+      case "rated":
+        if (state.survey) showRated(frame.score, frame.comment);
+        break;
       case "handoff":
         state.owner = "queued";
         save();
+        showEndButton();
         showQueue(frame);
         break;
       case "agent_joined":
@@ -595,6 +703,7 @@
       case "returned_to_bot":
         agentLeft();
         state.owner = "bot";
+        showEndButton();
         save();
         setStatus("You're chatting with the assistant again.");
         break;
@@ -678,6 +787,8 @@
     pendingBubbles[m.id] = el;
   });
   if (state.owner === "closed") showClosed();
+  if (state.survey && state.survey.asked) showSurvey();
+  showEndButton();
   toEnd();
   if (mount || startOpen || state.token) connect();
 

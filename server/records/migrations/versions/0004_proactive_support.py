@@ -1,7 +1,7 @@
 """proactive support: host attributes and events, the outreach desk, its review log, scan leases
 
 Revision ID: 0004_proactive_support
-Revises: 0002_feedback_replies_notes
+Revises: 0003_message_id_spaces
 Create Date: 2026-12-02
 
 New tables only: ``customer_profiles`` and ``customer_events`` (what the host system sends,

@@ -1,0 +1,1 @@
+"""Conversation quality on the server: measuring a conversation as it ends, ratings, the view."""

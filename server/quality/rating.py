@@ -1,0 +1,111 @@
+"""The customer's side of an ending: the widget's ``end`` and ``rating`` frames on /ws/chat."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import Session
+
+from agent.ownership import Owner
+from server.channel.frames import ClientRating, error_frame
+from server.quality.ending import close_conversation, conversation_ended, rating_request_frame
+from server.quality.meter import EndedBy, QualityMeter
+from server.records.conversations import get_conversation
+from server.records.ownership import ownership_changes
+from server.records.quality import NotEnded, rate_conversation
+from server.turns.hub import ConversationHub
+
+ENDED_BY_CUSTOMER = "You ended the conversation."
+
+
+def rated_frame(score: int, comment: str | None) -> dict[str, Any]:
+    return {"type": "rated", "score": score, "comment": comment}
+
+
+async def take_end(
+    meter: QualityMeter,
+    hub: ConversationHub,
+    conversation_id: str | None,
+    on_frame: Callable[[dict[str, Any]], None],
+) -> None:
+    """End a bot-owned conversation for the customer; a person's conversation is theirs to close."""
+    if conversation_id is None:
+        on_frame(error_frame("no_conversation", "There is no conversation to end yet."))
+        return
+
+    def owner() -> str:
+        with Session(meter.engine) as session:
+            return get_conversation(session=session, conversation_id=conversation_id).owner
+
+    current = await asyncio.to_thread(owner)
+    if current == Owner.CLOSED.value:
+        on_frame(rating_request_frame(conversation_id))
+        return
+    won = current == Owner.BOT.value and await asyncio.to_thread(
+        close_conversation, meter, conversation_id, actor="customer", reason="ended by the customer"
+    )
+    if not won:
+        on_frame(
+            error_frame(
+                "with_a_person",
+                "A person from our team is looking after this conversation; "
+                "tell them you are done and they will close it.",
+            )
+        )
+        return
+    await conversation_ended(meter, hub, conversation_id, "customer", reason=ENDED_BY_CUSTOMER)
+
+
+def _closed_by(meter: QualityMeter, conversation_id: str) -> EndedBy:
+    """Who closed the conversation, from its last ownership move."""
+    with Session(meter.engine) as session:
+        moves = ownership_changes(session=session, conversation_id=conversation_id)
+    actor = moves[-1].actor if moves else ""
+    return "customer" if actor == "customer" else "idle" if actor == "system" else "agent"
+
+
+async def take_rating(
+    meter: QualityMeter,
+    hub: ConversationHub,
+    conversation_id: str | None,
+    frame: ClientRating,
+    on_error: Callable[[dict[str, Any]], None],
+) -> None:
+    """Store the rating with the conversation's measure; every socket of it hears ``rated``."""
+    if conversation_id is None:
+        on_error(error_frame("not_ended", "There is no conversation to rate yet."))
+        return
+
+    def store() -> bool:
+        with Session(meter.engine) as session:
+            try:
+                rate_conversation(
+                    session=session,
+                    conversation_id=conversation_id,
+                    score=frame.score,
+                    comment=frame.comment,
+                    now=meter.clock(),
+                )
+                return True
+            except NotEnded:
+                conversation = get_conversation(session=session, conversation_id=conversation_id)
+                if conversation.owner != Owner.CLOSED.value:
+                    return False
+        # Closed, but its measure was lost (a crash between the two): measure it now, then rate.
+        meter.measure(conversation_id, _closed_by(meter, conversation_id))
+        with Session(meter.engine) as session:
+            rate_conversation(
+                session=session,
+                conversation_id=conversation_id,
+                score=frame.score,
+                comment=frame.comment,
+                now=meter.clock(),
+            )
+        return True
+
+    if not await asyncio.to_thread(store):
+        on_error(error_frame("not_ended", "A conversation can be rated once it has ended."))
+        return
+    hub.publish(conversation_id, rated_frame(frame.score, frame.comment))

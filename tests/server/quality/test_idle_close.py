@@ -1,0 +1,46 @@
+"""A conversation left idle past TIDELINE_IDLE_CLOSE_MINUTES closes, is measured and asks a rating."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel import Session
+
+from server.app import create_app
+from server.records.conversations import get_conversation
+from server.records.quality import get_quality
+from server.runtime import Runtime
+from tests.server.channel.channel_support import TEST_LIMITS, RunningServer, bot_reply, open_client
+
+
+def test_an_idle_conversation_is_closed_measured_and_the_customer_asked_to_rate(
+    quality_runtime: Runtime,
+) -> None:
+    # 0.02 minutes: idle after 1.2 s, swept every 0.3 s.
+    settings = quality_runtime.settings.model_copy(update={"idle_close_minutes": 0.02})
+    app = create_app(settings, runtime=quality_runtime, limits=TEST_LIMITS)
+
+    async def scenario(server: RunningServer) -> str:
+        client = await open_client(server)
+        await client.say("idle-1", "Do you ship to Norway?")
+        session = await client.until(lambda f: f["type"] == "session")
+        await client.until(bot_reply)
+        started = asyncio.get_running_loop().time()
+        closed = await client.until(lambda f: f["type"] == "closed", timeout=10)
+        waited = asyncio.get_running_loop().time() - started
+        assert waited >= 0.8, "closed before the idle time had passed"
+        assert "without messages" in closed["reason"]
+        await client.until(lambda f: f["type"] == "rating_request")
+        await client.send({"type": "rating", "score": 3})
+        await client.until(lambda f: f["type"] == "rated")
+        await client.close()
+        return str(session["conversation_id"])
+
+    with RunningServer(app) as server:
+        conversation_id = asyncio.run(scenario(server))
+    with Session(quality_runtime.engine) as session:
+        assert get_conversation(session=session, conversation_id=conversation_id).owner == "closed"
+        row = get_quality(session=session, conversation_id=conversation_id)
+    assert row is not None
+    assert (row.ended_by, row.rating) == ("idle", 3)
+    assert 1.0 <= row.predicted <= 5.0
