@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from server.records.models import Conversation, Handoff
+from server.records.models import Conversation, ConversationQuality, Handoff
 from server.records.proactive_models import CustomerEvent, OutreachItem, OutreachLogEntry
 
 CANCELLATION_TYPES = ("cancellation", "downgrade")
@@ -36,12 +36,14 @@ def _outcome(session: Session, item: OutreachItem) -> dict[str, Any]:
             if following.entry_score is None or following.latest_score is None
             else round(following.latest_score - following.entry_score, 3)
         )
+        quality = session.get(ConversationQuality, following.id)
         next_contact = {
             "conversation_id": following.id,
             "at": following.created_at,
             "arc": arc,
             "resolved": labels[-1] if labels else None,
-            "rating": None,
+            "rating": quality.rating if quality else None,
+            "predicted_satisfaction": quality.predicted if quality else None,
             "proactive": following.id == item.shown_conversation_id,
         }
     cancelled = session.exec(

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from agent.outreach import history as journey
 from server.records.customers import touch_customer
-from server.records.models import Conversation, Customer, Handoff, Message
+from server.records.models import Conversation, ConversationQuality, Customer, Handoff, Message
 from server.records.proactive_models import CustomerEvent, CustomerProfile
 
 TOPIC_CHARS = 120
@@ -116,6 +116,7 @@ def _conversations(session: Session, customer_id: str, now: float) -> list[dict[
             .order_by(col(Handoff.created_at))
         ).all()
         opening = next((m.text for m in messages if m.role == "customer"), "")
+        quality = session.get(ConversationQuality, row.id)  # once the conversation has ended
         arc = (
             None
             if row.entry_score is None or row.latest_score is None
@@ -129,8 +130,10 @@ def _conversations(session: Session, customer_id: str, now: float) -> list[dict[
                 "arc": arc,
                 "resolved": _outcome(list(handoffs)),
                 "escalated": row.escalated,
-                "rating": None,  # the end-of-conversation rating, when the records keep one
+                "rating": quality.rating if quality else None,  # the customer's own 1-5
+                "predicted_satisfaction": quality.predicted if quality else None,
                 "topic": opening[:TOPIC_CHARS],
+                "help_article": quality.topic if quality else None,  # the article most cited
                 "turns": [
                     {"speaker": m.role, "text": m.text} for m in messages if m.role != "system"
                 ],
