@@ -25,8 +25,8 @@ from agent.llm import build_chat_model  # noqa: E402
 from agent.responders.base import ReplyRequest  # noqa: E402
 from agent.responders.grounded import GroundedResponder  # noqa: E402
 from agent.responders.llm import LLMResponder  # noqa: E402
-from agent.settings import Settings  # noqa: E402
 from knowledge import ensure_sample_loaded, open_knowledge_base  # noqa: E402
+from server.settings import ServerSettings  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAIServer, ScriptedReply  # noqa: E402
 
 QUESTIONS = ROOT / "evals" / "data" / "retrieval_set.jsonl"
@@ -64,7 +64,7 @@ def main() -> None:
         server.default = ScriptedReply(
             text="Use Forgot password on the sign-in page [1].", first_token_delay_s=latency
         )
-        model = build_chat_model(Settings(openai_base_url=server.base_url))
+        model = build_chat_model(ServerSettings(openai_base_url=server.base_url))
         assert model is not None
         responder = LLMResponder(model, grounded)
         answerable = [r for r in requests if r.retrieval.usable]

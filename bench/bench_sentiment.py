@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from agent.sentiment.offline import OfflineAnalyzer  # noqa: E402
 from agent.sentiment.training.data import OWN_DATA_PATH  # noqa: E402
-from agent.settings import Settings  # noqa: E402
 from server.reader_vectors import reader_encoder  # noqa: E402
+from server.settings import ServerSettings  # noqa: E402
 
 BUDGET = 200.0  # messages/s through the command, start-up included (docs/sentiment.md)
 
@@ -70,7 +70,7 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".tideline")
     args = parser.parse_args()
     texts = messages(args.messages)
-    settings = Settings(data_dir=args.data_dir)
+    settings = ServerSettings(data_dir=args.data_dir)
     result = {
         "messages": len(texts),
         "analyze_batch_msgs_per_s": round(

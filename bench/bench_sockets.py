@@ -52,12 +52,12 @@ def serve(args: argparse.Namespace) -> None:
     """The child process: the real app with limits sized for one benchmarking address."""
     import uvicorn
 
-    from agent.settings import Settings
     from server.app import create_app
     from server.channel.rate_limits import ChannelLimits
     from server.runtime import open_runtime
+    from server.settings import ServerSettings
 
-    settings = Settings(data_dir=Path(args.data_dir))
+    settings = ServerSettings(data_dir=Path(args.data_dir))
     limits = ChannelLimits(
         sockets_per_address=args.sockets + 50,
         address_messages_burst=args.sockets * 10,

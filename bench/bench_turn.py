@@ -22,8 +22,8 @@ from pathlib import Path
 
 from agent.bot import SupportBot
 from agent.sentiment.reading import SentimentReading
-from agent.settings import Settings
 from server.runtime import open_runtime
+from server.settings import ServerSettings
 from server.turns.service import ConversationService
 
 QUESTIONS_PATH = Path(__file__).resolve().parent.parent / "evals" / "data" / "retrieval_set.jsonl"
@@ -81,7 +81,10 @@ def main() -> None:
     args = parser.parse_args()
 
     questions = calm_questions()
-    with tempfile.TemporaryDirectory() as tmp, open_runtime(Settings(data_dir=Path(tmp))) as rt:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        open_runtime(ServerSettings(data_dir=Path(tmp))) as rt,
+    ):
         with_sentiment = run(rt.conversations, questions, args.turns, args.warmup)
         quiet_bot = SupportBot(
             replace(rt.bot.deps, analyzer=ConstantAnalyzer()),

@@ -12,7 +12,6 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from agent.settings import Settings
 from server.channel.client_address import TrustedProxies, parse_networks
 from server.channel.rate_limits import AddressLimits, AddressSockets, ChannelLimits
 from server.channel.resume_tokens import ResumeTokens, previous_secrets, signing_secret
@@ -33,6 +32,7 @@ from server.quality.api import router as quality_router
 from server.quality.idle import IdleCloser
 from server.quality.meter import quality_meter
 from server.runtime import Runtime, open_runtime
+from server.settings import ServerSettings
 from server.turns.hub import ConversationHub
 from server.turns.locks import ConversationLocks
 from server.turns.runner import TurnRunner
@@ -40,7 +40,7 @@ from server.turns.runner import TurnRunner
 STATIC = Path(__file__).parent / "static"
 
 
-def build_bus(settings: Settings) -> EventBus:
+def build_bus(settings: ServerSettings) -> EventBus:
     """Redis pub/sub when REDIS_URL is set (several server processes), else in process."""
     if settings.redis_url:
         from server.events.redis_bus import RedisEventBus
@@ -50,7 +50,9 @@ def build_bus(settings: Settings) -> EventBus:
 
 
 @asynccontextmanager
-async def address_limits(settings: Settings, limits: ChannelLimits) -> AsyncIterator[AddressLimits]:
+async def address_limits(
+    settings: ServerSettings, limits: ChannelLimits
+) -> AsyncIterator[AddressLimits]:
     """Per-address limits: shared by every process through Redis when REDIS_URL is set."""
     if settings.redis_url:
         from server.events.redis_limits import RedisAddressLimits, limits_client
@@ -97,7 +99,7 @@ PAGE_HEADERS = {
 
 
 def create_app(
-    settings: Settings, *, runtime: Runtime | None = None, limits: ChannelLimits | None = None
+    settings: ServerSettings, *, runtime: Runtime | None = None, limits: ChannelLimits | None = None
 ) -> FastAPI:
     """The server app. Without ``runtime`` it opens one from ``settings`` at startup.
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from agent.message_vectors import MessageEncoder, QueryVectors
-from agent.settings import Settings
 from knowledge.embeddings import LocalMiniLMEmbedder, default_embedder
+from server.settings import ServerSettings
 
 
-def reader_encoder(settings: Settings, *, threads: int = 1) -> MessageEncoder:
+def reader_encoder(settings: ServerSettings, *, threads: int = 1) -> MessageEncoder:
     """The reader's own MiniLM: for commands without a knowledge base, or when retrieval uses
     another encoder. ``threads`` > 1 suits a batch command that has the machine to itself."""
     if threads == 1:

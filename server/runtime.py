@@ -1,4 +1,4 @@
-"""Builds a running Tideline from Settings: knowledge base, analyzer, policy, responder, records."""
+"""Builds a running Tideline from ServerSettings: knowledge base, analyzer, policy, responder, records."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ from agent.sentiment.llm import LLMAnalyzer
 from agent.sentiment.model import SentimentModel
 from agent.sentiment.offline import DEFAULT_MODEL_PATH, OfflineAnalyzer
 from agent.sentiment.reading import SentimentAnalyzer
-from agent.settings import Settings
 from knowledge import (
     KnowledgeBase,
     build_embedder,
@@ -39,12 +38,13 @@ from knowledge.types import Retriever
 from server.reader_vectors import reader_encoder
 from server.records.db import init_db, make_engine
 from server.records.queue import SqlHandoffQueue
+from server.settings import ServerSettings
 from server.turns.service import ConversationService
 
 
 @dataclass
 class Runtime:
-    settings: Settings
+    settings: ServerSettings
     knowledge_base: KnowledgeBase
     analyzer: SentimentAnalyzer
     policy: EscalationPolicy
@@ -55,7 +55,7 @@ class Runtime:
 
 
 def build_reading(
-    settings: Settings, knowledge: KnowledgeBase, chat_model: BaseChatModel | None
+    settings: ServerSettings, knowledge: KnowledgeBase, chat_model: BaseChatModel | None
 ) -> tuple[SentimentAnalyzer, Retriever]:
     """A turn's analyzer and retriever. When the reader reads the vectors of the knowledge base's
     own encoder, both share one memoised vector per message: the turn embeds it once."""
@@ -68,7 +68,9 @@ def build_reading(
 
 
 def build_analyzer(
-    settings: Settings, chat_model: BaseChatModel | None, encoder: MessageEncoder | None = None
+    settings: ServerSettings,
+    chat_model: BaseChatModel | None,
+    encoder: MessageEncoder | None = None,
 ) -> SentimentAnalyzer:
     """The LLM analyzer when a chat model is configured (the offline reader as its fallback),
     else the offline reader; ``encoder`` gives the reader the messages' sentence vectors."""
@@ -85,7 +87,9 @@ def build_responder(chat_model: BaseChatModel | None) -> Responder:
     return LLMResponder(chat_model, fallback=grounded)
 
 
-def open_settings_knowledge_base(settings: Settings, *, upgrade: bool = True) -> KnowledgeBase:
+def open_settings_knowledge_base(
+    settings: ServerSettings, *, upgrade: bool = True
+) -> KnowledgeBase:
     """The knowledge base the settings name, with their embedder: the one place it is opened from them.
 
     ``upgrade=False`` leaves vectors of another embedder in place (`kb verify` only reports them).
@@ -106,7 +110,7 @@ def open_settings_knowledge_base(settings: Settings, *, upgrade: bool = True) ->
 
 @contextmanager
 def open_runtime(
-    settings: Settings,
+    settings: ServerSettings,
     *,
     clock: Callable[[], float] = time.time,
     load_sample: bool = True,

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.settings import Settings
+from server.settings import ServerSettings
 
 MIN_PRODUCTION_SECRET_CHARS = 32
 TOKEN_VERSION = "v1"
@@ -37,7 +37,7 @@ class InvalidResumeToken(ValueError):
         super().__init__("This chat session cannot be resumed.")
 
 
-def signing_secret(settings: Settings) -> bytes:
+def signing_secret(settings: ServerSettings) -> bytes:
     """The secret from settings; in development without one, the data directory's own.
 
     Production requires an explicit secret of at least ``MIN_PRODUCTION_SECRET_CHARS``. Without
@@ -61,7 +61,7 @@ def signing_secret(settings: Settings) -> bytes:
     return secret.encode("utf-8")
 
 
-def previous_secrets(settings: Settings) -> tuple[bytes, ...]:
+def previous_secrets(settings: ServerSettings) -> tuple[bytes, ...]:
     """The keys being rotated out (``TIDELINE_PREVIOUS_SECRET_KEYS``, comma-separated)."""
     if settings.previous_secret_keys is None:
         return ()

@@ -1,4 +1,4 @@
-"""Settings from the command line: --data-dir and --collection override the environment."""
+"""ServerSettings from the command line: --data-dir and --collection override the environment."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from agent.settings import Settings
 from server.commands.jsonl import CommandError
+from server.settings import ServerSettings
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
+def settings_from_args(args: argparse.Namespace) -> ServerSettings:
     overrides: dict[str, object] = {}
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = Path(args.data_dir)
     if getattr(args, "collection", None):
         overrides["collection"] = args.collection
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return ServerSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         # One line per bad setting, naming it, instead of a traceback.
         reasons = "; ".join(

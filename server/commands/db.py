@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from agent.settings import Settings
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import CommandError
 from server.records import migrations
 from server.records.db import make_engine
+from server.settings import ServerSettings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,7 +64,7 @@ def describe(revision: str | None, *, empty: str = "none") -> str:
 
 
 @contextmanager
-def records_engine(settings: Settings) -> Iterator[Engine]:
+def records_engine(settings: ServerSettings) -> Iterator[Engine]:
     """The records engine, with a bad URL or an unreachable database as a one-line error."""
     source = "DATABASE_URL" if settings.database_url else "the SQLite file"
     try:

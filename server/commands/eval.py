@@ -17,7 +17,6 @@ from agent.handoff import InMemoryHandoffQueue
 from agent.llm import build_chat_model
 from agent.policy.config import PolicyError
 from agent.policy.escalation import EscalationPolicy, load_policy
-from agent.settings import Settings
 from evals import calibrate as cal
 from evals.gates import (
     BASELINE_PATH,
@@ -39,6 +38,7 @@ from knowledge import ensure_sample_loaded
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import CommandError, read_jsonl
 from server.runtime import build_reading, build_responder, open_settings_knowledge_base
+from server.settings import ServerSettings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -105,7 +105,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run_eval)
 
 
-def _policy(args: argparse.Namespace, settings: Settings) -> EscalationPolicy:
+def _policy(args: argparse.Namespace, settings: ServerSettings) -> EscalationPolicy:
     try:
         return load_policy(args.policy if args.policy is not None else settings.policy_path)
     except PolicyError as exc:
@@ -121,7 +121,7 @@ def _scenarios(paths: list[Path]) -> list[Scenario]:
 
 @contextmanager
 def _runner(
-    args: argparse.Namespace, settings: Settings, policy: EscalationPolicy
+    args: argparse.Namespace, settings: ServerSettings, policy: EscalationPolicy
 ) -> Iterator[ScenarioRunner]:
     # The same opening as the server's, so the eval honours TIDELINE_EMBEDDING_MODEL.
     with open_settings_knowledge_base(settings) as kb:
@@ -210,7 +210,7 @@ def run_eval(args: argparse.Namespace) -> int:
     return 1 if any(not g.passed for g in report.gates) else 0
 
 
-def _desk_labels(settings: Settings) -> list[dict[str, Any]]:
+def _desk_labels(settings: ServerSettings) -> list[dict[str, Any]]:
     from sqlmodel import Session
 
     from server.records.db import init_db, make_engine

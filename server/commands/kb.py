@@ -9,7 +9,6 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from agent.settings import Settings
 from knowledge import (
     EmbedderMismatch,
     KnowledgeBase,
@@ -25,6 +24,7 @@ from server.commands.jsonl import (
     write_line,
 )
 from server.runtime import open_settings_knowledge_base
+from server.settings import ServerSettings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     verify.set_defaults(handler=run_verify)
 
 
-def _open(settings: Settings, *, upgrade: bool = True) -> KnowledgeBase:
+def _open(settings: ServerSettings, *, upgrade: bool = True) -> KnowledgeBase:
     try:
         kb = open_settings_knowledge_base(settings, upgrade=upgrade)
     except (ModelFileError, EmbedderMismatch, ValueError) as exc:

@@ -20,10 +20,10 @@ from agent.quality.rated import read_rated
 from agent.replay import InvalidTranscript
 from agent.risk.model import RiskModel
 from agent.sentiment.offline import OfflineAnalyzer
-from agent.settings import Settings
 from server.commands.common import add_common_options, settings_from_args
 from server.commands.jsonl import CommandError, count_lines, read_jsonl
 from server.reader_vectors import reader_encoder
+from server.settings import ServerSettings
 
 MODEL_FILE = "satisfaction_model.json"
 
@@ -76,7 +76,7 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _from_file(path: Path, settings: Settings, risk_model: RiskModel) -> list[Rated]:
+def _from_file(path: Path, settings: ServerSettings, risk_model: RiskModel) -> list[Rated]:
     analyzer = OfflineAnalyzer.load(encoder=reader_encoder(settings))
     rated: list[Rated] = []
     with tqdm(
@@ -91,7 +91,7 @@ def _from_file(path: Path, settings: Settings, risk_model: RiskModel) -> list[Ra
     return rated
 
 
-def _from_records(settings: Settings, risk_model: RiskModel) -> list[Rated]:
+def _from_records(settings: ServerSettings, risk_model: RiskModel) -> list[Rated]:
     from server.quality.meter import arc_of
     from server.records.db import init_db, make_engine
     from server.records.quality import conversation_facts, rated_conversations

@@ -12,13 +12,13 @@ from agent.llm import build_chat_model
 from agent.outreach.policy import read_outreach_policy
 from agent.outreach.scan import ScanSetup
 from agent.sentiment.llm import LLMAnalyzer
-from agent.settings import Settings
 from server.proactive.desk_api import router as desk_router
 from server.proactive.host_api import router as host_router
 from server.proactive.review_api import router as review_router
 from server.proactive.scan import PeriodicScan
 from server.proactive.webhook import WebhookSender
 from server.runtime import Runtime
+from server.settings import ServerSettings
 
 
 def include_proactive_routes(app: FastAPI) -> None:
@@ -30,7 +30,7 @@ def include_proactive_routes(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def proactive_support(
-    app: FastAPI, settings: Settings, runtime: Runtime
+    app: FastAPI, settings: ServerSettings, runtime: Runtime
 ) -> AsyncIterator[None]:
     """The webhook sender (when a URL and secret are set) and the periodic scan (when on)."""
     clock = runtime.conversations.clock

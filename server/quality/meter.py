@@ -14,10 +14,10 @@ from starlette.requests import HTTPConnection
 from agent.quality.arc import ConversationArc, measure_arc
 from agent.quality.model import SatisfactionModel, load_satisfaction_model
 from agent.risk.model import RiskModel
-from agent.settings import Settings
 from server.records.models import ConversationQuality
 from server.records.quality import ConversationFacts, conversation_facts, store_quality
 from server.runtime import Runtime
+from server.settings import ServerSettings
 
 EndedBy = Literal["agent", "idle", "customer"]
 
@@ -63,7 +63,7 @@ class QualityMeter:
             return store_quality(session=session, row=row)
 
 
-def quality_meter(settings: Settings, runtime: Runtime) -> QualityMeter:
+def quality_meter(settings: ServerSettings, runtime: Runtime) -> QualityMeter:
     """The meter of a server: the policy's risk model and the configured satisfaction model."""
     path = settings.satisfaction_model_path
     return QualityMeter(

@@ -208,10 +208,10 @@ def _graph_state(cluster: Cluster) -> dict[str, Any]:
     code = (
         "import json\n"
         "from sqlmodel import Session, select, col\n"
-        "from agent.settings import Settings\n"
+        "from server.settings import ServerSettings\n"
         "from server.runtime import open_runtime\n"
         "from server.records.models import Conversation\n"
-        "with open_runtime(Settings(), load_sample=False) as rt:\n"
+        "with open_runtime(ServerSettings(), load_sample=False) as rt:\n"
         "    with Session(rt.engine) as s:\n"
         "        c = s.exec(select(Conversation).where(Conversation.turns == 4)"
         ".order_by(col(Conversation.created_at).desc())).first()\n"

@@ -15,10 +15,10 @@ from agent.message_vectors import QueryVectors, SharedMessageVectors
 from agent.policy.escalation import load_policy
 from agent.responders.grounded import GroundedResponder
 from agent.sentiment.offline import OfflineAnalyzer
-from agent.settings import Settings
 from knowledge import KnowledgeBase
 from knowledge.confidence import ConfidenceModel
 from server.runtime import build_reading
+from server.settings import ServerSettings
 
 
 class CountingEmbedder:
@@ -58,7 +58,7 @@ def counted(sample_kb: KnowledgeBase) -> tuple[KnowledgeBase, CountingEmbedder]:
 
 
 def _bot(kb: KnowledgeBase, tmp_path: Path) -> SupportBot:
-    analyzer, retriever = build_reading(Settings(data_dir=tmp_path), kb, None)
+    analyzer, retriever = build_reading(ServerSettings(data_dir=tmp_path), kb, None)
     deps = TurnDependencies(
         analyzer=analyzer,
         retriever=retriever,
@@ -103,7 +103,7 @@ def test_the_reader_reads_the_vector_it_shares(
     counted: tuple[KnowledgeBase, CountingEmbedder], tmp_path: Path
 ) -> None:
     kb, embedder = counted
-    analyzer, _ = build_reading(Settings(data_dir=tmp_path), kb, None)
+    analyzer, _ = build_reading(ServerSettings(data_dir=tmp_path), kb, None)
     assert isinstance(analyzer, OfflineAnalyzer) and analyzer.reads_vectors
     assert isinstance(analyzer.encoder, SharedMessageVectors)
     # The same vector the knowledge base would compute for the message.

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from agent.settings import Settings
 from server.cli import main
 from server.records.db import init_db, make_engine
+from server.settings import ServerSettings
 from tests.agent.outreach.helpers import NOW, blunt_but_loyal, polite_and_cooling
 from tests.server.proactive.proactive_support import store_history
 
@@ -77,7 +77,7 @@ def test_without_input_it_files_the_records_customers_once_and_exports_the_log(
 ) -> None:
     # The session's MiniLM graph, so the command does not build it again.
     shutil.copytree(sample_data_dir / "models", tmp_path / "models")
-    engine = make_engine(Settings(data_dir=tmp_path).records_url)
+    engine = make_engine(ServerSettings(data_dir=tmp_path).records_url)
     init_db(engine)
     with Session(engine) as session:
         store_history(session, polite_and_cooling(), customer_id="cooling")

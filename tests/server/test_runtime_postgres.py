@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from agent.settings import Settings
 from server.records.conversations import get_conversation
 from server.records.messages import messages_after
 from server.runtime import open_runtime
+from server.settings import ServerSettings
 
 pytestmark = pytest.mark.postgres
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.postgres
 def test_a_conversation_continues_after_a_restart_on_postgres(
     postgres_url: str, sample_data_dir: Path
 ) -> None:
-    settings = Settings(data_dir=sample_data_dir, database_url=postgres_url)
+    settings = ServerSettings(data_dir=sample_data_dir, database_url=postgres_url)
     with open_runtime(settings, load_sample=False) as runtime:
         conversations = runtime.conversations
         cid = conversations.start_conversation()

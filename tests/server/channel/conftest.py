@@ -10,27 +10,29 @@ import pytest
 from channel_support import TEST_LIMITS, RunningServer, SlowResponder
 
 from agent.bot import SupportBot
-from agent.settings import Settings
 from server.app import create_app
 from server.channel.rate_limits import ChannelLimits
 from server.runtime import Runtime, open_runtime
+from server.settings import ServerSettings
 
 
 @pytest.fixture(scope="session")
-def channel_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def channel_settings(tmp_path_factory: pytest.TempPathFactory) -> ServerSettings:
     data_dir: Path = tmp_path_factory.mktemp("channel-data")
-    return Settings(data_dir=data_dir)
+    return ServerSettings(data_dir=data_dir)
 
 
 @pytest.fixture(scope="session")
-def channel_runtime(channel_settings: Settings) -> Iterator[Runtime]:
+def channel_runtime(channel_settings: ServerSettings) -> Iterator[Runtime]:
     """One runtime (sample help centre, SQLite records) shared by every server of the session."""
     with open_runtime(channel_settings) as runtime:
         yield runtime
 
 
 @pytest.fixture(scope="session")
-def chat_server(channel_settings: Settings, channel_runtime: Runtime) -> Iterator[RunningServer]:
+def chat_server(
+    channel_settings: ServerSettings, channel_runtime: Runtime
+) -> Iterator[RunningServer]:
     app = create_app(channel_settings, runtime=channel_runtime, limits=TEST_LIMITS)
     with RunningServer(app) as server:
         yield server
@@ -50,7 +52,9 @@ def slow_runtime(channel_runtime: Runtime) -> Runtime:
 
 
 @pytest.fixture(scope="session")
-def slow_chat_server(channel_settings: Settings, slow_runtime: Runtime) -> Iterator[RunningServer]:
+def slow_chat_server(
+    channel_settings: ServerSettings, slow_runtime: Runtime
+) -> Iterator[RunningServer]:
     app = create_app(channel_settings, runtime=slow_runtime, limits=TEST_LIMITS)
     with RunningServer(app) as server:
         yield server
@@ -58,13 +62,13 @@ def slow_chat_server(channel_settings: Settings, slow_runtime: Runtime) -> Itera
 
 @pytest.fixture
 def make_server(
-    channel_settings: Settings, channel_runtime: Runtime
+    channel_settings: ServerSettings, channel_runtime: Runtime
 ) -> Iterator[Callable[..., RunningServer]]:
     """Start a server with other limits or settings for one test."""
     started: list[RunningServer] = []
 
     def make(
-        *, limits: ChannelLimits = TEST_LIMITS, settings: Settings | None = None
+        *, limits: ChannelLimits = TEST_LIMITS, settings: ServerSettings | None = None
     ) -> RunningServer:
         app = create_app(settings or channel_settings, runtime=channel_runtime, limits=limits)
         server = RunningServer(app).__enter__()

@@ -14,10 +14,10 @@ from starlette.requests import HTTPConnection
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from agent.settings import Settings
 from server.channel.client_address import TrustedProxies, parse_networks
 from server.channel.rate_limits import ChannelLimits
 from server.cli import main
+from server.settings import ServerSettings
 
 
 def connection(peer: str, *forwarded: str) -> HTTPConnection:
@@ -57,7 +57,7 @@ def test_forged_forwarded_for_from_an_untrusted_peer_does_not_dodge_the_socket_l
 
 def test_behind_a_trusted_proxy_the_rightmost_untrusted_entry_is_the_client(
     make_server,  # type: ignore[no-untyped-def]
-    channel_settings: Settings,
+    channel_settings: ServerSettings,
 ) -> None:
     settings = channel_settings.model_copy(update={"trusted_proxies": "127.0.0.1, 10.0.0.0/8"})
     server = make_server(limits=ChannelLimits(sockets_per_address=2), settings=settings)
@@ -92,7 +92,7 @@ def test_the_client_address_rules() -> None:
 
 def test_a_trusted_proxy_that_is_not_an_address_is_a_clear_error() -> None:
     with pytest.raises(ValidationError, match="'proxy.internal' is not an IP address or CIDR"):
-        Settings(trusted_proxies="10.0.0.1, proxy.internal")
+        ServerSettings(trusted_proxies="10.0.0.1, proxy.internal")
 
 
 def test_a_bad_trusted_proxy_stops_a_command_with_one_line(

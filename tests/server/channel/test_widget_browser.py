@@ -8,9 +8,9 @@ from pathlib import Path
 from channel_support import TEST_LIMITS, RunningServer
 from playwright import sync_api
 
-from agent.settings import Settings
 from server.app import create_app
 from server.runtime import Runtime
+from server.settings import ServerSettings
 
 
 def _words(text: str) -> list[str]:
@@ -60,7 +60,7 @@ def test_chat_shows_streamed_text_and_citations(  # type: ignore[no-untyped-def]
 
 def test_lost_connection_resumes_the_conversation(
     page,  # type: ignore[no-untyped-def]
-    channel_settings: Settings,
+    channel_settings: ServerSettings,
     slow_runtime: Runtime,
     screenshots: Path | None,
 ) -> None:

@@ -12,7 +12,6 @@ from channel_support import RunningServer, bot_reply, open_client
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from agent.settings import Settings
 from server.app import create_app
 from server.channel.resume_tokens import (
     InsecureSecret,
@@ -20,6 +19,7 @@ from server.channel.resume_tokens import (
     ResumeTokens,
     signing_secret,
 )
+from server.settings import ServerSettings
 
 
 def _metric(text: str, name: str, labels: str = "") -> float:
@@ -45,7 +45,7 @@ def test_the_api_schema_is_private_and_the_console_cannot_be_framed(
     assert page.headers["referrer-policy"] == "no-referrer"
     assert page.headers["x-frame-options"] == "DENY"
     # A team that wants the schema turns it on.
-    with TestClient(create_app(Settings(data_dir=tmp_path, api_docs=True))) as client:
+    with TestClient(create_app(ServerSettings(data_dir=tmp_path, api_docs=True))) as client:
         assert "/api/handoffs" in client.get("/openapi.json").json()["paths"]
 
 
@@ -99,29 +99,31 @@ def test_widget_and_demo_page_are_served(chat_server: RunningServer) -> None:
 
 def test_production_refuses_the_default_secret(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InsecureSecret, match="TIDELINE_SECRET_KEY"):
-        create_app(Settings(data_dir=tmp_path, environment="production"))
+        create_app(ServerSettings(data_dir=tmp_path, environment="production"))
     with pytest.raises(InsecureSecret):
         create_app(
-            Settings(data_dir=tmp_path, environment="production", secret_key=SecretStr("short"))
+            ServerSettings(
+                data_dir=tmp_path, environment="production", secret_key=SecretStr("short")
+            )
         )
     create_app(
-        Settings(data_dir=tmp_path, environment="production", secret_key=SecretStr("x" * 40))
+        ServerSettings(data_dir=tmp_path, environment="production", secret_key=SecretStr("x" * 40))
     )
 
 
 def test_without_a_key_the_secret_is_random_private_and_kept(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """No TIDELINE_SECRET_KEY: nobody can forge tokens with a value printed in the source."""
-    first = signing_secret(Settings(data_dir=tmp_path))
+    first = signing_secret(ServerSettings(data_dir=tmp_path))
     assert first != b"dev-only-insecure-secret" and len(first) >= 48
     secret_file = tmp_path / "secret_key"
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     # A restart keeps it (a resume token issued before still verifies); another data dir differs.
-    assert signing_secret(Settings(data_dir=tmp_path)) == first
-    assert signing_secret(Settings(data_dir=tmp_path / "other")) != first
+    assert signing_secret(ServerSettings(data_dir=tmp_path)) == first
+    assert signing_secret(ServerSettings(data_dir=tmp_path / "other")) != first
     token = ResumeTokens(first).issue("conv-a")
     with pytest.raises(InvalidResumeToken):
         ResumeTokens(b"dev-only-insecure-secret").verify(token)
-    assert ResumeTokens(signing_secret(Settings(data_dir=tmp_path))).verify(token) == "conv-a"
+    assert ResumeTokens(signing_secret(ServerSettings(data_dir=tmp_path))).verify(token) == "conv-a"
 
 
 def test_resume_tokens_are_bound_to_a_conversation_and_a_secret() -> None:

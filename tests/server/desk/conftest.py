@@ -9,16 +9,16 @@ import pytest
 from desk_support import Account
 from sqlmodel import Session
 
-from agent.settings import Settings
 from server.app import create_app
 from server.records.agents import create_agent
 from server.runtime import Runtime, open_runtime
+from server.settings import ServerSettings
 from tests.server.channel.channel_support import TEST_LIMITS, RunningServer
 
 
 @pytest.fixture(scope="session")
 def desk_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
-    with open_runtime(Settings(data_dir=tmp_path_factory.mktemp("desk-data"))) as runtime:
+    with open_runtime(ServerSettings(data_dir=tmp_path_factory.mktemp("desk-data"))) as runtime:
         yield runtime
 
 

@@ -13,12 +13,12 @@ from desk_support import Account, bearer, open_console
 from pydantic import SecretStr
 from sqlmodel import Session
 
-from agent.settings import Settings
 from server.app import create_app
 from server.channel.resume_tokens import ResumeTokens
 from server.cli import main
 from server.records.models import Agent
 from server.runtime import Runtime
+from server.settings import ServerSettings
 from tests.server.channel.channel_support import (
     TEST_LIMITS,
     RunningServer,
@@ -94,7 +94,7 @@ def test_a_rotated_token_ends_the_old_token_and_its_sessions(
 
 
 def server_with(runtime: Runtime, data_dir: Path, key: str, previous: str | None) -> RunningServer:
-    settings = Settings(
+    settings = ServerSettings(
         data_dir=data_dir,
         secret_key=SecretStr(key),
         previous_secret_keys=SecretStr(previous) if previous else None,

@@ -18,7 +18,6 @@ from sqlmodel import Session
 
 from agent.outreach.policy import read_outreach_policy
 from agent.outreach.scan import ScanSetup
-from agent.settings import Settings
 from server.app import create_app
 from server.channel.identity import sign_customer
 from server.proactive.scan import scan_records
@@ -26,6 +25,7 @@ from server.records.agents import create_agent
 from server.records.host_data import set_attributes
 from server.records.outreach import file_item
 from server.runtime import Runtime, open_runtime
+from server.settings import ServerSettings
 from tests.agent.outreach.helpers import NOW, blunt_but_loyal, polite_and_cooling
 from tests.server.channel.channel_support import TEST_LIMITS, RunningServer, bot_reply, open_client
 from tests.server.proactive.proactive_support import Receiver, store_history
@@ -45,7 +45,7 @@ def receiver() -> Iterator[Receiver]:
 def runtime(
     tmp_path_factory: pytest.TempPathFactory, sample_data_dir: Path, receiver: Receiver
 ) -> Iterator[Runtime]:
-    settings = Settings(
+    settings = ServerSettings(
         data_dir=sample_data_dir,
         database_url=f"sqlite:///{tmp_path_factory.mktemp('outreach') / 'records.db'}",
         host_api_key=HOST_KEY,

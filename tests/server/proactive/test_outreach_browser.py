@@ -15,12 +15,12 @@ from sqlmodel import Session
 
 from agent.outreach.policy import read_outreach_policy
 from agent.outreach.scan import ScanSetup
-from agent.settings import Settings
 from server.app import create_app
 from server.channel.identity import sign_customer
 from server.proactive.scan import scan_records
 from server.records.agents import create_agent
 from server.runtime import open_runtime
+from server.settings import ServerSettings
 from tests.agent.outreach.helpers import NOW, polite_and_cooling
 from tests.browser_checks import axe_violations
 from tests.server.channel.channel_support import TEST_LIMITS, RunningServer
@@ -37,7 +37,7 @@ SHOP_PAGE = """<!doctype html><html lang="en"><head><title>Shop</title></head><b
 @pytest.fixture
 def desk(tmp_path: Path, sample_data_dir: Path) -> Iterator[tuple[RunningServer, Receiver, str]]:
     with Receiver() as receiver:
-        settings = Settings(
+        settings = ServerSettings(
             data_dir=sample_data_dir,
             database_url=f"sqlite:///{tmp_path / 'records.db'}",
             outreach_webhook_url=receiver.url,

@@ -12,13 +12,13 @@ from sqlmodel import Session
 from agent.quality.model import load_satisfaction_model
 from agent.risk.model import load_risk_model
 from agent.sentiment.reading import SentimentReading
-from agent.settings import Settings
 from server.cli import main
 from server.quality.meter import QualityMeter
 from server.records.conversations import create_conversation
 from server.records.db import init_db, make_engine
 from server.records.quality import rate_conversation
 from server.records.readings import record_reading
+from server.settings import ServerSettings
 
 RATED = Path(__file__).parents[3] / "evals" / "data" / "rated_conversations.jsonl"
 
@@ -67,7 +67,7 @@ def test_train_from_the_records_fits_the_ratings_customers_gave(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data_dir = tmp_path / "data"
-    engine = make_engine(Settings(data_dir=data_dir).records_url)
+    engine = make_engine(ServerSettings(data_dir=data_dir).records_url)
     init_db(engine)
     meter = QualityMeter(engine, lambda: 1000.0, load_risk_model(), load_satisfaction_model(), "x")
     with Session(engine) as session:

@@ -18,10 +18,10 @@ from redis_relay import RedisRelay
 from sqlmodel import Session
 from websockets.asyncio.client import connect
 
-from agent.settings import Settings
 from server.app import create_app
 from server.records.agents import create_agent
 from server.runtime import Runtime, open_runtime
+from server.settings import ServerSettings
 from tests.server.channel.channel_support import (
     TEST_LIMITS,
     ChatClient,
@@ -34,7 +34,9 @@ pytestmark = pytest.mark.redis
 
 @pytest.fixture
 def shared_runtime(sample_data_dir: Path, tmp_path: Path) -> Iterator[Runtime]:
-    settings = Settings(data_dir=sample_data_dir, database_url=f"sqlite:///{tmp_path / 'r.db'}")
+    settings = ServerSettings(
+        data_dir=sample_data_dir, database_url=f"sqlite:///{tmp_path / 'r.db'}"
+    )
     with open_runtime(settings, load_sample=False) as runtime:
         yield runtime
 
