@@ -12,10 +12,11 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
+from server.channel.channel import Channel
 from server.channel.client_address import TrustedProxies, parse_networks
 from server.channel.rate_limits import AddressLimits, AddressSockets, ChannelLimits
 from server.channel.resume_tokens import ResumeTokens, previous_secrets, signing_secret
-from server.channel.socket import Channel, serve_chat_socket
+from server.channel.socket import serve_chat_socket
 from server.deps import ChannelDep, DeskDep, RuntimeDep
 from server.desk.actions import router as desk_actions_router
 from server.desk.api import router as agent_api_router

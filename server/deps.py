@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, status
 from starlette.requests import HTTPConnection
 
+from server.channel.channel import Channel
 from server.channel.resume_tokens import ResumeTokens
-from server.channel.socket import Channel
 from server.desk.auth import DISABLED, REFUSAL, AccountDisabled, DeskAgent, authenticate
 from server.desk.socket import Desk
 from server.runtime import Runtime

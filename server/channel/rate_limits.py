@@ -124,3 +124,12 @@ class AddressSockets:
     async def take_message(self, address: str) -> float | None:
         bucket = self.message_bucket(address)
         return None if bucket.take() else bucket.retry_after()
+
+
+def rate_limited_message(retry_after_s: float) -> str:
+    """What the customer reads when a frame is refused for speed: how long to wait, what was lost."""
+    wait = max(1, round(retry_after_s))
+    return (
+        f"You're sending messages too quickly; please wait {wait} second"
+        f"{'s' if wait != 1 else ''} and try again. Your message was not sent."
+    )

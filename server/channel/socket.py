@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -18,7 +16,7 @@ from starlette.websockets import WebSocket
 
 from agent.messages import InvalidMessage, clean_customer_message
 from server.channel.catch_up import catch_up
-from server.channel.client_address import TrustedProxies
+from server.channel.channel import CONNECTION_MOVES, Channel, ConnectionState
 from server.channel.feedback import take_feedback
 from server.channel.frames import (
     ClientEnd,
@@ -37,51 +35,18 @@ from server.channel.frames import (
 )
 from server.channel.identity import verify_customer
 from server.channel.outbox import Outbox, text_frames
-from server.channel.rate_limits import AddressLimits, ChannelLimits, TokenBucket
-from server.channel.resume_tokens import InvalidResumeToken, ResumeTokens
-from server.metrics import ChannelMetrics
+from server.channel.rate_limits import TokenBucket, rate_limited_message
+from server.channel.resume_tokens import InvalidResumeToken
 from server.proactive.widget import open_proactive_conversation
 from server.quality.ending import rating_request_frame
-from server.quality.meter import QualityMeter
-from server.quality.rating import take_end, take_rating
+from server.quality.rating import take_quality_frame
 from server.records.errors import ConversationNotFound
-from server.turns.hub import Audience, ConversationHub, Frame
-from server.turns.runner import TurnRunner
-from server.turns.service import ConversationService
+from server.turns.hub import Audience, Frame
 
 log = logging.getLogger(__name__)
 
 # Close codes (RFC 6455 §7.4.1; 4000-4999 are ours to define).
 TRY_AGAIN_LATER = 1013
-
-
-class ConnectionState(StrEnum):
-    OPEN = "open"  # accepted, no conversation yet
-    IN_SESSION = "in_session"  # bound to a conversation
-    CLOSED = "closed"
-
-
-_MOVES = {
-    ConnectionState.OPEN: {ConnectionState.IN_SESSION, ConnectionState.CLOSED},
-    ConnectionState.IN_SESSION: {ConnectionState.CLOSED},
-    ConnectionState.CLOSED: set(),
-}
-
-
-@dataclass
-class Channel:
-    """Everything a customer connection needs, built once per app."""
-
-    service: ConversationService
-    hub: ConversationHub
-    turns: TurnRunner
-    tokens: ResumeTokens
-    limits: ChannelLimits
-    metrics: ChannelMetrics
-    addresses: AddressLimits
-    customer_secret: str | None = None  # verifies the host site's signed customer ids
-    proxies: TrustedProxies = field(default_factory=TrustedProxies)  # who may name the client
-    quality: QualityMeter | None = None  # measures a conversation the customer ends or rates
 
 
 class ChatConnection:
@@ -103,7 +68,7 @@ class ChatConnection:
         self.frames = TokenBucket(burst=limits.frames_burst, rate=limits.frames_per_s)
 
     def _move(self, target: ConnectionState) -> None:
-        if target not in _MOVES[self.state]:
+        if target not in CONNECTION_MOVES[self.state]:
             raise RuntimeError(f"a connection cannot move from {self.state} to {target}")
         self.state = target
 
@@ -212,42 +177,25 @@ class ChatConnection:
         if not allowed:
             self._rate_limited(self.frames.retry_after(), getattr(frame, "client_message_id", None))
             return
+        channel, conversation_id = self.channel, self.conversation_id
         if isinstance(frame, ClientMessage):
             await self._message(frame)
         elif isinstance(frame, ClientResume):
             await self._resume(frame)
         elif isinstance(frame, ClientFeedback):
-            channel = self.channel
-            await take_feedback(
-                channel.service, channel.hub, self.conversation_id, frame, self.deliver
-            )
+            await take_feedback(channel.service, channel.hub, conversation_id, frame, self.deliver)
         elif isinstance(frame, ClientHello):
             await self._hello(frame)
         elif isinstance(frame, ClientRating | ClientEnd):
-            await self._quality(frame)
-        elif isinstance(frame, ClientTyping) and self.conversation_id is not None:
+            hub = channel.hub
+            await take_quality_frame(channel.quality, hub, conversation_id, frame, self.deliver)
+        elif isinstance(frame, ClientTyping) and conversation_id is not None:
             # The agent's console shows it; the bot does not care.
-            self.channel.hub.publish(
-                self.conversation_id, {"type": "typing", "role": "customer", "active": frame.active}
-            )
-
-    async def _quality(self, frame: ClientRating | ClientEnd) -> None:
-        meter, hub = self.channel.quality, self.channel.hub
-        if meter is None:
-            self.error("unavailable", "Rating conversations is not available here.")
-        elif isinstance(frame, ClientRating):
-            await take_rating(meter, hub, self.conversation_id, frame, self.deliver)
-        else:
-            await take_end(meter, hub, self.conversation_id, self.deliver)
+            typing = {"type": "typing", "role": "customer", "active": frame.active}
+            channel.hub.publish(conversation_id, typing)
 
     def _rate_limited(self, retry_after_s: float, ref: str | None) -> None:
-        wait = max(1, round(retry_after_s))
-        self.error(
-            "rate_limited",
-            f"You're sending messages too quickly; please wait {wait} second"
-            f"{'s' if wait != 1 else ''} and try again. Your message was not sent.",
-            ref=ref,
-        )
+        self.error("rate_limited", rate_limited_message(retry_after_s), ref=ref)
 
     async def _message(self, frame: ClientMessage) -> None:
         service = self.channel.service

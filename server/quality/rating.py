@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from agent.ownership import Owner
-from server.channel.frames import ClientRating, error_frame
+from server.channel.frames import ClientEnd, ClientRating, error_frame
 from server.quality.ending import close_conversation, conversation_ended, rating_request_frame
 from server.quality.meter import EndedBy, QualityMeter
 from server.records.conversations import get_conversation
@@ -109,3 +109,19 @@ async def take_rating(
         on_error(error_frame("not_ended", "A conversation can be rated once it has ended."))
         return
     hub.publish(conversation_id, rated_frame(frame.score, frame.comment))
+
+
+async def take_quality_frame(
+    meter: QualityMeter | None,
+    hub: ConversationHub,
+    conversation_id: str | None,
+    frame: ClientRating | ClientEnd,
+    deliver: Callable[[dict[str, Any]], None],
+) -> None:
+    """The widget's ``rating`` or ``end`` frame, or a clear error where nothing measures them."""
+    if meter is None:
+        deliver(error_frame("unavailable", "Rating conversations is not available here."))
+    elif isinstance(frame, ClientRating):
+        await take_rating(meter, hub, conversation_id, frame, deliver)
+    else:
+        await take_end(meter, hub, conversation_id, deliver)
