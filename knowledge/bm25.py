@@ -3,90 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 
 import numpy as np
 
-_WORD = re.compile(r"[a-z0-9]+")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "how",
-        "i",
-        "if",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "that",
-        "the",
-        "their",
-        "there",
-        "this",
-        "to",
-        "was",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-        "i'm",
-        "im",
-        "it's",
-        "dont",
-        "don't",
-        "cant",
-        "can't",
-        "there's",
-        "get",
-        "got",
-        "have",
-        "has",
-        "had",
-        "just",
-        "not",
-        "no",
-    ]
-)
+from knowledge.text import STOPWORDS, tokenize
 
-
-def _stem(word: str) -> str:
-    # A light suffix strip: enough to match "refunds"/"refund", "charged"/"charge", no library.
-    for suffix in ("ing", "ies", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
-def tokenize(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+__all__ = ["STOPWORDS", "BM25Index", "tokenize"]
 
 
 class BM25Index:
@@ -105,10 +28,13 @@ class BM25Index:
         norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
         # Precompute each posting's final weight: a query is then a few scatter-adds.
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # Inverse document frequency per term, for callers that weigh term overlaps (the reranker).
+        self.idf: dict[str, float] = {}
         for term, plist in postings.items():
             rows = np.fromiter((r for r, _ in plist), dtype=np.int64, count=len(plist))
             freq = np.fromiter((t for _, t in plist), dtype=np.float32, count=len(plist))
             idf = math.log(1 + (self.size - len(plist) + 0.5) / (len(plist) + 0.5))
+            self.idf[term] = idf
             self._postings[term] = (
                 rows,
                 (idf * freq * (k1 + 1) / (freq + norm[rows])).astype(np.float32),

@@ -15,6 +15,8 @@ FEATURES = (
     "term_coverage",
     "agree_top1",
     "dense_rank_of_top",
+    "rerank_top",
+    "rerank_margin",
 )
 
 
