@@ -39,7 +39,9 @@ def groups(kb: KnowledgeBase, cases: list[RetrievalCase]) -> list[Group]:
     return out
 
 
-def fit_listwise(data: list[Group], *, l2: float, steps: int = 3000, rate: float = 0.1) -> np.ndarray:
+def fit_listwise(
+    data: list[Group], *, l2: float, steps: int = 3000, rate: float = 0.1
+) -> np.ndarray:
     """Gradient descent on the softmax (listwise) loss: each question's gold articles should take
     the probability mass among its candidates. L2 keeps weights small on a small set."""
     w = np.zeros(len(FEATURES))
