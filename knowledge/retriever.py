@@ -57,7 +57,7 @@ class HybridRetriever:
         reranker: Reranker | None = None,
         candidates: int = 30,
         rrf_k: int = 60,
-        supporting_chunks: int = 2,
+        supporting_chunks: int = 6,
     ) -> None:
         self.collection = collection
         self.embedder = embedder
@@ -256,9 +256,14 @@ class HybridRetriever:
                 break
             if cid != best.chunk_id and corpus.metas[corpus.row[cid]].get("doc_id") == best.doc_id:
                 out.append(self._passage(corpus, cid, score))
-        lead = f"{best.doc_id}#0"  # chunk ids number an article's chunks in reading order
-        if lead in corpus.row and lead != best.chunk_id and all(p.chunk_id != lead for p in out):
-            out.append(self._passage(corpus, lead, 0.0))
+        # Then the rest of the article in reading order (chunk ids are ``doc_id#index``): the answer
+        # is written from the article, not from the chunks that happened to rank.
+        index = 0
+        while len(out) < self.supporting_chunks and f"{best.doc_id}#{index}" in corpus.row:
+            cid = f"{best.doc_id}#{index}"
+            if cid != best.chunk_id and all(p.chunk_id != cid for p in out):
+                out.append(self._passage(corpus, cid, 0.0))
+            index += 1
         return out
 
     @staticmethod
