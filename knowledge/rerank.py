@@ -152,7 +152,7 @@ class Reranker:
         if not len(scores):
             return scores
         shifted = np.exp(scores - scores.max())
-        return shifted / shifted.sum()
+        return np.asarray(shifted / shifted.sum(), dtype=np.float64)
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -122,7 +122,7 @@ class GroundedResponder:
         last = max(((u.chunk, u.position) for u in said), default=(-1, -1))
         fresh = [u for u in units if not _said(u, earlier)]
         after = sorted(
-            (u for u in fresh if (u.chunk, u.position) > last and u.offers),
+            (u for u in fresh if (u.chunk, u.position) > last),
             key=lambda u: (u.chunk, u.position),
         )
         if not after:
