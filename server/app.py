@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from agent.settings import Settings
+from server.channel.help_pages import router as help_pages_router
 from server.channel.rate_limits import AddressLimits, AddressSockets, ChannelLimits
 from server.channel.resume_tokens import ResumeTokens, signing_secret
 from server.channel.socket import Channel, serve_chat_socket
@@ -182,6 +183,7 @@ def create_app(
     app.include_router(desk_actions_router)
     app.include_router(history_router)
     app.include_router(replies_router)
+    app.include_router(help_pages_router)
 
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket, channel: ChannelDep) -> None:
