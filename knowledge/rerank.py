@@ -31,6 +31,7 @@ FEATURES = (
     "intent_match",  # the article is the kind of answer the question asks for
     "intent_clash",  # both have a kind and they differ
     "chunk_hits",  # how many of its chunks the first stage ranked high (a third each, up to 1)
+    "lead_cos",  # cosine of the question and the article's opening chunk (its title and lead)
 )
 
 
@@ -109,6 +110,7 @@ def features(
     candidates: list[Candidate],
     profiles: dict[str, ArticleProfile],
     idf: dict[str, float],
+    lead_cos: dict[str, float] | None = None,
 ) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate."""
     terms = content_terms(question)
@@ -133,6 +135,7 @@ def features(
             float(bool(wanted & p.intents)),
             float(bool(wanted) and bool(p.intents) and not wanted & p.intents),
             min(1.0, c.chunk_hits / 3),
+            (lead_cos or {}).get(c.doc_id, c.best_cos),
         )
     return rows
 

@@ -43,6 +43,9 @@ class _Corpus:
     metas: list[dict[str, object]]
     bm25: BM25Index
     profiles: dict[str, ArticleProfile]
+    # Unit vectors of each article's opening chunk (title and lead), one row per article.
+    leads: np.ndarray
+    lead_row: dict[str, int]
 
 
 class HybridRetriever:
@@ -103,7 +106,17 @@ class HybridRetriever:
             doc: ArticleProfile.build(title, heads) for doc, (title, heads) in sections.items()
         }
         row = {cid: i for i, cid in enumerate(ids)}
-        return _Corpus(ids, row, docs, metas, BM25Index(texts), profiles)
+        leads, lead_row = self._leads([f"{doc}#0" for doc in profiles if f"{doc}#0" in row])
+        return _Corpus(ids, row, docs, metas, BM25Index(texts), profiles, leads, lead_row)
+
+    def _leads(self, lead_ids: list[str]) -> tuple[np.ndarray, dict[str, int]]:
+        got = self.collection.get(ids=lead_ids, include=["embeddings"]) if lead_ids else None
+        vectors = got["embeddings"] if got is not None else None
+        if got is None or vectors is None or not len(got["ids"]):
+            return np.zeros((0, 1), dtype=np.float32), {}
+        matrix = np.asarray(vectors, dtype=np.float32)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+        return matrix, {cid.rpartition("#")[0]: i for i, cid in enumerate(got["ids"])}
 
     def rank(self, query: str, *, query_vector: np.ndarray | None = None) -> Ranking:
         corpus = self._current()
@@ -126,18 +139,25 @@ class HybridRetriever:
         top = np.argsort(-scores, kind="stable")[:n]
         bm25 = [(corpus.ids[i], float(scores[i])) for i in top if scores[i] > 0]
         ranking = Ranking(dense, bm25)
-        ranking.articles = self._rerank(query, ranking, corpus)
+        ranking.articles = self._rerank(query, ranking, corpus, vector)
         ranking.features = self._features(query, ranking, corpus)
         return ranking
 
-    def _rerank(self, query: str, ranking: Ranking, corpus: _Corpus) -> list[tuple[str, float]]:
+    def _rerank(
+        self, query: str, ranking: Ranking, corpus: _Corpus, vector: np.ndarray
+    ) -> list[tuple[str, float]]:
         """Every article the first stage found, ordered by the second-stage model."""
 
         def docs(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
             return [(str(corpus.metas[corpus.row[cid]].get("doc_id")), s) for cid, s in pairs]
 
         found = candidates(docs(ranking.dense), docs(ranking.bm25), docs(self._fuse(ranking)[:10]))
-        ranking.rows = features(query, found, corpus.profiles, corpus.bm25.idf)
+        lead_cos = {}
+        if corpus.lead_row:
+            unit = np.asarray(vector, dtype=np.float32)
+            cos = corpus.leads @ (unit / max(float(np.linalg.norm(unit)), 1e-9))
+            lead_cos = {doc: float(cos[i]) for doc, i in corpus.lead_row.items()}
+        ranking.rows = features(query, found, corpus.profiles, corpus.bm25.idf, lead_cos)
         ranking.candidates = [c.doc_id for c in found]
         probability = Reranker.probabilities(self.reranker.scores(ranking.rows))
         order = np.argsort(-probability, kind="stable")
