@@ -261,10 +261,12 @@ class HybridRetriever:
         return out
 
     def _supporting(self, ordered: list[tuple[str, float]], top: list[Passage]) -> list[Passage]:
-        """The top article's next best chunks and its opening chunk, best first.
+        """The top article's two next best chunks, then the rest of it in reading order (its
+        opening chunk first), up to ``supporting_chunks`` in all.
 
         The best chunk of the best article often holds the question's words but not the answer:
-        the fact sits in the next section, or in the article's lead ("free for 30 days").
+        the fact sits in the next section, or in the article's lead ("free for 30 days"); and an
+        answer is written from the article, not only from the chunks that happened to rank.
         """
         corpus = self._corpus
         if corpus is None or not top:
@@ -272,13 +274,11 @@ class HybridRetriever:
         best = top[0]
         out: list[Passage] = []
         for cid, score in ordered:
-            if len(out) >= self.supporting_chunks:
+            if len(out) >= 2:
                 break
             if cid != best.chunk_id and corpus.metas[corpus.row[cid]].get("doc_id") == best.doc_id:
                 out.append(self._passage(corpus, cid, score))
-        # Then the rest of the article in reading order (chunk ids are ``doc_id#index``): the answer
-        # is written from the article, not from the chunks that happened to rank.
-        index = 0
+        index = 0  # chunk ids are ``doc_id#index`` in reading order
         while len(out) < self.supporting_chunks and f"{best.doc_id}#{index}" in corpus.row:
             cid = f"{best.doc_id}#{index}"
             if cid != best.chunk_id and all(p.chunk_id != cid for p in out):
