@@ -17,16 +17,15 @@ _APOSTROPHE = re.compile(r"(?<=[a-z])['\u2019](?=[a-z])")
 # Initials of a run of capitalised words: "European Union" also answers to "EU".
 _CAPITALISED_RUN = re.compile(r"\b(?:[A-Z][a-z]+\s+){1,3}[A-Z][a-z]+\b(?![\w-])")
 
-# Function words that say nothing about which article answers. Negations stay out of this list on
-# purpose for intent ("didn't arrive") but carry no topic, so they are stopwords for matching.
-_STOPWORD_TEXT = """a about above after again all also am an and any are as at be been before being
-    below both
-    but by can cannot could did do does doing dont down during each few for from further get got
-    had has have having he her here hers him his how i im if in into is it its just me more most my
-    myself no nor not now of off on once only or other our out over own please same she should so
-    some such than that the their them then there theres these they this those through to too
-    under until up very was we were what when where which while who whom why will with would you
-    your yours cant wont didnt doesnt isnt arent havent ive id youre"""
+# Function words that say nothing about which article answers. Particles that change a verb's
+# meaning in support ("sign out", "set up", "turn off", "is it down") are kept as words; negations
+# matter to intent (knowledge/intent.py reads the raw text) but name no topic, so they go.
+_STOPWORD_TEXT = """a about also am an and are as at be been being but by can cannot could did do
+    does doing dont for from get got had has have having he her here hers him his how i im if in
+    into is it its just me my myself no nor not now of on or our please she should so some such
+    than that the their them then there theres these they this those to too very was we were what
+    when where which while who whom why will with would you your yours cant wont didnt doesnt
+    isnt arent havent ive id youre"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Words of a chat message that carry no topic either ("hi, I need help to know ...").
 _CHAT_TEXT = "hi hello hey thanks thank help need want know tell"

@@ -23,7 +23,7 @@ def split_units(text: str) -> list[str]:
 
     A sentence ending in ":" introduces the list after it, so it travels with that list. A table
     becomes one list of facts, a line per row: "PayPal: 3-5 business days" for two columns, and
-    with the column names for more ("European Union: Standard 3-7 business days; Express ..."),
+    with the column names for more ("Chat \u2014 How: Help > Chat with us; Available: 24/7"),
     because a bare row of cells means nothing without its header.
     """
     units: list[str] = []
@@ -77,8 +77,8 @@ def split_units(text: str) -> list[str]:
 def _table_row(header: list[str], cells: list[str]) -> str:
     if len(header) == 2 and len(cells) >= 2:
         return f"{cells[0]}: {cells[1]}"  # the header only repeats what the question asked
-    named = [f"{h} {c}" if h else c for h, c in zip(header[1:], cells[1:], strict=False) if c]
-    return f"{cells[0]}: {'; '.join(named)}." if named else cells[0]
+    named = [f"{h}: {c}" if h else c for h, c in zip(header[1:], cells[1:], strict=False) if c]
+    return f"{cells[0]} \u2014 {'; '.join(named)}" if named else cells[0]
 
 
 @dataclass(frozen=True)

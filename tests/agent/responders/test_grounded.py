@@ -257,7 +257,7 @@ def test_a_table_row_is_read_out_with_its_column_names() -> None:
     reply = ask("How long does EU delivery take?", table)
 
     assert (
-        "European Union: Standard 3-7 business days; Fast option Express: 2-3 business days."
+        "European Union \u2014 Standard: 3-7 business days; Fast option: Express: 2-3 business days"
         in (reply.text)
     )
     assert "|" not in reply.text and "---" not in reply.text
