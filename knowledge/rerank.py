@@ -10,6 +10,7 @@ on the retrieval set's dev split and stored in ``rerank.json``; scoring is a dot
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from knowledge.intent import article_intents, question_intents
 from knowledge.text import STOPWORDS, content_terms, stem, with_synonyms, words
 
 WEIGHTS = Path(__file__).with_name("rerank.json")
+_ALTERNATIVE = re.compile(r"\s+(?:instead of|rather than|without|vs\.?|versus)\s+", re.IGNORECASE)
 FEATURES = (
     "dense_rr",  # 1 / (1 + the article's rank in the dense ranking)
     "bm25_rr",  # 1 / (1 + its rank in the BM25 ranking)
@@ -46,6 +48,9 @@ class ArticleProfile:
 
     @classmethod
     def build(cls, title: str, sections: list[str]) -> ArticleProfile:
+        # "Pause your subscription instead of cancelling" is about pausing: what it is weighed
+        # against names another article's topic, not this one's.
+        title = _ALTERNATIVE.split(title, maxsplit=1)[0]
         ordered = [stem(w) for w in words(title) if w not in STOPWORDS]
         headings: set[str] = set()
         for section in sections:

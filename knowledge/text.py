@@ -31,6 +31,13 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _CHAT_TEXT = "hi hello hey thanks thank help need want know tell"
 CHAT_WORDS = frozenset(_CHAT_TEXT.split())
 
+# Irregular verb forms common in support messages, to the form their regular forms stem with.
+_IRREGULAR_TEXT = """forgot:forget forgotten:forget paid:pay bought:buy sent:send broke:break
+    broken:break stole:steal stolen:steal lost:lose took:take taken:take gave:give given:give
+    made:make sold:sell told:tell found:find kept:keep held:hold chose:choose chosen:choose
+    wrote:write written:write spent:spend went:go gone:go began:begin begun:begin shown:show
+    froze:freeze frozen:freeze"""
+_IRREGULAR = dict(pair.split(":") for pair in _IRREGULAR_TEXT.split())
 _SUFFIXES = (("ation", ""), ("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 _DOUBLED = re.compile(r"([bdfglmnprtz])\1$")
 
@@ -39,6 +46,7 @@ _DOUBLED = re.compile(r"([bdfglmnprtz])\1$")
 def stem(word: str) -> str:
     """A deliberately light suffix strip: "refunds"/"refund", "cancelling"/"cancel",
     "charged"/"charge", "takes"/"take" all meet; no library, no dictionary."""
+    word = _IRREGULAR.get(word, word)
     if word.endswith("ss"):  # "address", "access": not a plural
         return word
     for suffix, replacement in _SUFFIXES:
