@@ -20,7 +20,8 @@ _CAPITALISED_RUN = re.compile(r"\b(?:[A-Z][a-z]+\s+){1,3}[A-Z][a-z]+\b(?![\w-])"
 # Function words that say nothing about which article answers. Particles that change a verb's
 # meaning in support ("sign out", "set up", "turn off", "is it down") are kept as words; negations
 # matter to intent (knowledge/intent.py reads the raw text) but name no topic, so they go.
-_STOPWORD_TEXT = """a about also am an and are as at be been being but by can cannot could did do
+_STOPWORD_TEXT = """a about again all also am an any both each few further more most once only other own
+    same and are as at be been being but by can cannot could did do
     does doing dont for from get got had has have having he her here hers him his how i im if in
     into is it its just me my myself no nor not now of on or our please she should so some such
     than that the their them then there theres these they this those to too very was we were what

@@ -56,7 +56,10 @@ def considered(articles: list[Article], question: frozenset[str], *, most: int) 
         if len(kept) >= most:
             break
         adds = (content_terms(article.chunks[0].text) & question) - covered
-        if len(adds) >= 2:
+        # The ranker must rate it too (scores are its probabilities): shared small words are not
+        # the other half of a question.
+        rated = article.chunks[0].score >= 0.2 * articles[0].chunks[0].score
+        if len(adds) >= 2 and rated:
             kept.append(article)
             covered |= adds
     return kept

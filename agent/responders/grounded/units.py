@@ -120,6 +120,10 @@ def units_of(article_index: int, article: Article) -> list[Unit]:
         for position, text in enumerate(texts):
             if is_boilerplate(text) or _fragment(text, position, len(texts), place):
                 continue
+            if position == 0 and _LIST_ITEM.match(text) and chunk.section:
+                # A list that opens its section is introduced by the section's heading
+                # ("What is kept:"), without which its items say nothing of what they list.
+                text = f"{chunk.section.rpartition(' > ')[2].rstrip(':?.')}:\n{text}"
             units.append(
                 Unit(
                     passage=article_index,
