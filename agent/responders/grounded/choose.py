@@ -66,9 +66,19 @@ def considered(articles: list[Article], question: frozenset[str], *, most: int) 
 
 
 def choose(
-    units: list[Unit], question: frozenset[str], asked: frozenset[str], *, concise: bool
+    units: list[Unit],
+    question: frozenset[str],
+    asked: frozenset[str],
+    *,
+    concise: bool,
+    main_topic: bool = False,
 ) -> list[Unit]:
-    """The units of the answer, the one that answers best first, the others in reading order."""
+    """The units of the answer, the one that answers best first, the others in reading order.
+
+    ``main_topic``: the question is what the best article's title says ("how long does a refund
+    take?" to "How long a refund takes"), so its opening sections answer it, not the later ones
+    that handle special cases.
+    """
     if not units:
         return []
     # Rarer terms say more about which sentence answers: weight overlap by inverse frequency.
@@ -96,6 +106,8 @@ def choose(
             value += 1.5  # under "Typical timelines" for "how long ...?": the table that answers
         if unit.lead:
             value += 0.5
+        if main_topic and unit.passage == 0 and unit.chunk <= 1:
+            value += 1.0
         if _SIGNPOST.match(unit.text):
             value -= 1.0  # "Here is what to expect" promises the answer without giving it
         return value - 1.0 * unit.passage - 0.2 * unit.rank - 0.05 * unit.position

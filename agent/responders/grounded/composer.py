@@ -8,7 +8,7 @@ from agent.follow_up import is_follow_up
 from agent.responders.base import Citation, Reply, ReplyRequest, TokenSink
 from agent.responders.grounded.choose import choose, considered
 from agent.responders.grounded.kinds import asked_kinds
-from agent.responders.grounded.units import Unit, articles_of, units_of
+from agent.responders.grounded.units import Unit, articles_of, units_of, with_conditions
 from knowledge.text import content_terms
 from knowledge.types import Passage
 
@@ -87,8 +87,13 @@ class GroundedResponder:
         # A unit that contains everything a colleague settled would only repeat it.
         if settled_terms:
             units = [u for u in units if not settled_terms <= u.terms] or units
+        title = content_terms(kept[0].chunks[0].title)
         chosen = choose(
-            units, question, asked_kinds(request.question), concise=request.tone in CONCISE_TONES
+            units,
+            question,
+            asked_kinds(request.question),
+            concise=request.tone in CONCISE_TONES,
+            main_topic=bool(question) and 2 * len(question & title) >= len(question),
         )
         cited = sorted({u.passage for u in chosen})
         lines: list[str] = []
@@ -98,10 +103,10 @@ class GroundedResponder:
             lines.append(SETTLED_LEAD)
         if retrieval.tentative:
             lines.append(TENTATIVE_LEAD)
-        main = [u.text for u in chosen if u.passage == cited[0]]
+        main = with_conditions([u for u in chosen if u.passage == cited[0]])
         lines.append(_join(main) + ("" if len(cited) > 1 else "\n\nMore in [1]."))
         for number, passage in enumerate(cited[1:], 2):
-            extra = [u.text for u in chosen if u.passage == passage]
+            extra = with_conditions([u for u in chosen if u.passage == passage])
             title = kept[passage].chunks[0].title
             lines.append(f"Also from “{title}” [{number}]: " + _join(extra))
         if len(cited) > 1:

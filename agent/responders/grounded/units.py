@@ -92,6 +92,7 @@ class Unit:
     heading: frozenset[str]  # terms of the section the chunk sits under
     offers: frozenset[str]  # kinds of fact it carries (time, money, steps, contact)
     lead: bool  # the article's opening sentence, which usually states its main fact
+    condition: str = ""  # the section's heading when it states a condition ("If you have a code")
 
 
 @dataclass(frozen=True)
@@ -133,11 +134,45 @@ def units_of(article_index: int, article: Article) -> list[Unit]:
                     text=text,
                     terms=content_terms(text),
                     heading=heading,
+                    condition=_condition(chunk.section),
                     offers=offered_kinds(text),
                     lead=place == 0 and position == 0,
                 )
             )
     return units
+
+
+_CONDITION = re.compile(r"^(?:if|when|unless|before|after|for|once|while)\b", re.IGNORECASE)
+
+
+def _condition(section: str) -> str:
+    """The last heading of a section path when it is a condition, else ""."""
+    last = section.rpartition(" > ")[2].strip().rstrip(":.")
+    # "When will I get my money back?" is a question the section answers, not a condition.
+    return last if _CONDITION.match(last) and not last.endswith("?") else ""
+
+
+def with_conditions(units: list[Unit]) -> list[str]:
+    """The units' texts, each first one of a conditional section saying its condition: steps for
+    "If you have no backup codes" must not read as steps for everyone."""
+    texts = []
+    stated: set[tuple[int, int]] = set()
+    for unit in units:
+        text = unit.text
+        place = (unit.passage, unit.chunk)
+        if unit.condition and place not in stated and not text.startswith(unit.condition):
+            text = f"{unit.condition}: {_lower_first(text)}"
+        if unit.condition:
+            stated.add(place)
+        texts.append(text)
+    return texts
+
+
+def _lower_first(text: str) -> str:
+    """ "Sign in ..." continues a sentence as "sign in ..."; "EU ..." and "1. ..." stay."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _chunk_place(chunk_id: str) -> int:

@@ -95,3 +95,36 @@ def test_follow_ups_are_told_from_new_questions() -> None:
     assert is_follow_up("still not working")
     assert not is_follow_up("how do I reset my password?")
     assert not is_follow_up("I tried to cancel my plan but the button is missing, what now?")
+
+
+def test_steps_under_a_condition_say_the_condition() -> None:
+    passage = Passage(
+        doc_id="lost-phone",
+        chunk_id="lost-phone#2",
+        title="Lost your phone",
+        section="Lost phone > If you have no backup codes",
+        text=(
+            "You will need to verify your identity:\n"
+            "1. On the code screen, choose I can't access my phone.\n"
+            "2. Fill in the form we email you."
+        ),
+        score=0.9,
+    )
+    reply = _ask("I lost my phone, how do I sign in", passage)
+
+    assert "If you have no backup codes: you will need to verify your identity:" in reply.text
+    assert "1. On the code screen" in reply.text
+
+
+def test_a_list_that_opens_its_section_is_introduced_by_the_heading() -> None:
+    passage = Passage(
+        doc_id="after-cancel",
+        chunk_id="after-cancel#3",
+        title="Your data after cancelling",
+        section="What is kept",
+        text="- Your account and devices.\n- Invoices and order history.",
+        score=0.9,
+    )
+    reply = _ask("what do you keep if I cancel", passage)
+
+    assert reply.text.startswith("What is kept:\n- Your account and devices.")
