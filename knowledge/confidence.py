@@ -16,7 +16,6 @@ FEATURES = (
     "agree_top1",
     "dense_rank_of_top",
     "rerank_top",
-    "rerank_margin",
 )
 
 

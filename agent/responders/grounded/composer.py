@@ -9,6 +9,7 @@ from agent.responders.base import Citation, Reply, ReplyRequest, TokenSink
 from agent.responders.grounded.choose import choose, considered
 from agent.responders.grounded.kinds import asked_kinds
 from agent.responders.grounded.units import Unit, articles_of, units_of, with_conditions
+from knowledge.intent import question_intents
 from knowledge.text import content_terms
 from knowledge.types import Passage
 
@@ -29,7 +30,7 @@ NEXT_STEP = "If this doesn't sort it out, I can bring in a person from our suppo
 SETTLED_LEAD = "Picking up from where our support team left off:"
 FOLLOW_UP_LEAD = "If that didn't work, here is what else our help centre suggests:"
 NOTHING_MORE = (
-    "I'm sorry that didn't sort it out. That's everything our help centre has on this, so the "
+    "I'm sorry that didn't sort it out. Our help centre has no further steps for this, so the "
     "next step is a person from our support team. Would you like me to bring one in?"
 )
 
@@ -75,7 +76,8 @@ class GroundedResponder:
         earlier = _last_bot_text(request.history)
         if earlier is not None and is_follow_up(request.question):
             return self._follow_up(request, articles[0].chunks, earlier)
-        question = content_terms(request.question)
+        # The searched text may carry the conversation's topic ("where is it?" after "my parcel").
+        question = content_terms(request.question) | content_terms(retrieval.query)
         # A tentative match is offered from the single best article, with a caveat and an offer.
         kept = (
             considered(articles, question, most=self.max_passages)
@@ -87,13 +89,13 @@ class GroundedResponder:
         # A unit that contains everything a colleague settled would only repeat it.
         if settled_terms:
             units = [u for u in units if not settled_terms <= u.terms] or units
-        title = content_terms(kept[0].chunks[0].title)
+        title_terms = content_terms(kept[0].chunks[0].title)
         chosen = choose(
             units,
             question,
-            asked_kinds(request.question),
+            _asked(request.question),
             concise=request.tone in CONCISE_TONES,
-            main_topic=bool(question) and 2 * len(question & title) >= len(question),
+            main_topic=bool(question) and 2 * len(question & title_terms) >= len(question),
         )
         cited = sorted({u.passage for u in chosen})
         lines: list[str] = []
@@ -126,10 +128,12 @@ class GroundedResponder:
         said = [u for u in units if _said(u, earlier)]
         last = max(((u.chunk, u.position) for u in said), default=(-1, -1))
         fresh = [u for u in units if not _said(u, earlier)]
-        after = sorted(
-            (u for u in fresh if (u.chunk, u.position) > last),
-            key=lambda u: (u.chunk, u.position),
-        )
+        # What comes after the last thing said first (the article's next step), then anything
+        # earlier that was skipped; only what offers something to do or know.
+        useful = [u for u in fresh if u.offers] or [
+            u for u in fresh if (u.chunk, u.position) > last
+        ]
+        after = sorted(useful, key=lambda u: ((u.chunk, u.position) < last, u.chunk, u.position))
         if not after:
             return self.cannot_answer(request, NOTHING_MORE)
         lines = (
@@ -147,16 +151,24 @@ class GroundedResponder:
         )
 
 
+def _asked(question: str) -> frozenset[str]:
+    """The kinds of fact the question wants; something gone wrong or a task wants the steps."""
+    asked = asked_kinds(question)
+    if {"problem", "howto"} & question_intents(question):
+        asked |= {"steps"}
+    return asked
+
+
 def _said(unit: Unit, earlier: str) -> bool:
     first_line = unit.text.split("\n", 1)[0]
     return first_line[:60] in earlier
 
 
 def _last_bot_text(history: list[dict[str, str]]) -> str | None:
-    for entry in reversed(history):
-        if entry.get("role") == "bot":
-            return entry.get("text", "")
-    return None
+    """Everything the bot said in the recent history (None if it said nothing): a follow-up must
+    not repeat any of it."""
+    said = [entry.get("text", "") for entry in history if entry.get("role") == "bot"]
+    return "\n".join(said) if said else None
 
 
 def _settled_note(notes: list[str], question: frozenset[str]) -> tuple[str | None, frozenset[str]]:

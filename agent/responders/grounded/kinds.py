@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 _NUMBER_WORDS = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)"
-_UNITS_OF_TIME = r"(?:minute|min|hour|hr|day|night|week|month|year)s?"
+_UNITS_OF_TIME = r"(?:second|sec|minute|min|hour|hr|day|night|week|month|year)s?"
 # What a sentence offers, by the kind of question it answers.
 _OFFERS: dict[str, re.Pattern[str]] = {
     "time": re.compile(

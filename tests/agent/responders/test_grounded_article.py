@@ -128,3 +128,21 @@ def test_a_list_that_opens_its_section_is_introduced_by_the_heading() -> None:
     reply = _ask("what do you keep if I cancel", passage)
 
     assert reply.text.startswith("What is kept:\n- Your account and devices.")
+
+
+def test_a_message_that_leans_on_the_conversation_is_searched_with_it() -> None:
+    from agent.follow_up import search_text_in_context
+
+    transcript = [
+        {"role": "customer", "text": "My parcel is a day late"},
+        {"role": "bot", "text": "Parcels take 3-5 days.", "citations": [{"doc_id": "delivery"}]},
+    ]
+    # "where is it?" is about the parcel; "I already tried that" repeats the answered question.
+    assert search_text_in_context("How can I see where it is?", transcript) == (
+        "My parcel is a day late How can I see where it is?"
+    )
+    assert search_text_in_context("I already tried that", transcript) == "My parcel is a day late"
+    # A question with its own topic is searched on its own.
+    assert search_text_in_context("How do I reset my password?", transcript) == (
+        "How do I reset my password?"
+    )
