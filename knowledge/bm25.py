@@ -40,22 +40,56 @@ class BM25Index:
                 (idf * freq * (k1 + 1) / (freq + norm[rows])).astype(np.float32),
             )
 
+        # One-letter typos ("cancle", "subscripton", "recieved"): every term is filed under
+        # itself and each of its one-letter deletions; a word that differs by one edit shares a key.
+        self._near: dict[str, list[str]] = defaultdict(list)
+        for term in self._postings:
+            if len(term) >= _TYPO_MIN and term.isalpha():
+                for key in {term, *_deletions(term)}:
+                    self._near[key].append(term)
+
+    def resolve(self, term: str) -> str | None:
+        """``term`` if the index holds it, else the most common indexed term one typo away
+        (same first letter), else None."""
+        if term in self._postings:
+            return term
+        if len(term) < _TYPO_MIN or not term.isalpha():
+            return None
+        near = {
+            t
+            for key in {term, *_deletions(term)}
+            for t in self._near.get(key, ())
+            if t[0] == term[0]
+        }
+        return max(near, key=lambda t: (len(self._postings[t][0]), t), default=None)
+
     def scores(self, query: str) -> np.ndarray:
         out = np.zeros(self.size, dtype=np.float32)
         for term in set(tokenize(query)):
-            hit = self._postings.get(term)
-            if hit is not None:
-                out[hit[0]] += hit[1]
+            known = self.resolve(term)
+            if known is not None:
+                hit = self._postings[known]
+                out[hit[0]] += hit[1] if known == term else hit[1] * _TYPO_WEIGHT
         return out
 
     def knows(self, term: str) -> bool:
-        return term in self._postings
+        return self.resolve(term) is not None
 
     def max_idf_sum(self, query: str) -> float:
         """The largest score any text could reach on the query's known terms."""
         total = 0.0
         for term in set(tokenize(query)):
-            hit = self._postings.get(term)
-            if hit is not None:
-                total += float(hit[1].max())
+            known = self.resolve(term)
+            if known is not None:
+                total += float(self._postings[known][1].max()) * (
+                    1.0 if known == term else _TYPO_WEIGHT
+                )
         return total
+
+
+_TYPO_MIN = 5  # shorter words have too many neighbours one letter away
+_TYPO_WEIGHT = 0.8  # a corrected word counts a little less than one spelled as in the article
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}

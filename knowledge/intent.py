@@ -84,7 +84,14 @@ def question_intents(question: str) -> frozenset[str]:
 def article_intents(title: str) -> frozenset[str]:
     """The kinds of answer an article gives, from its title (help-centre titles say it plainly)."""
     found = {name for name, pattern in _ARTICLE.items() if pattern.search(title)}
-    first = _WORD.findall(title.lower())[:2]
-    if first and (first[0] in _TASK_VERBS or first == ["how", "to"]):
+    first = _WORD.findall(title.lower())[:3]
+    if first and (first[0] in _TASK_VERBS or first[:2] == ["how", "to"]):
         found.add("howto")
+    # Many help centres title articles as the customer's question.
+    if first[:2] in (["how", "do"], ["how", "can"]) and "long" not in first:
+        found.add("howto")
+    if first[:1] == ["why"]:
+        found.add("problem")
+    if first[:1] in (["can"], ["do"], ["does"], ["is"], ["are"], ["will"]):
+        found.add("policy")
     return frozenset(found)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,9 +117,13 @@ def features(
     profiles: dict[str, ArticleProfile],
     idf: dict[str, float],
     lead_cos: dict[str, float] | None = None,
+    resolve: Callable[[str], str | None] | None = None,
 ) -> np.ndarray:
-    """One row of :data:`FEATURES` per candidate."""
+    """One row of :data:`FEATURES` per candidate; ``resolve`` spells a question's term as the
+    articles do (a typo to the indexed word), when it can."""
     terms = content_terms(question)
+    if resolve is not None:
+        terms = frozenset(resolve(t) or t for t in terms)
     wanted = question_intents(question)
     total = sum(idf.get(t, 0.0) for t in terms) or 1.0
     top_cos = max((c.best_cos for c in candidates), default=0.0)

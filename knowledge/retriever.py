@@ -157,7 +157,9 @@ class HybridRetriever:
             unit = np.asarray(vector, dtype=np.float32)
             cos = corpus.leads @ (unit / max(float(np.linalg.norm(unit)), 1e-9))
             lead_cos = {doc: float(cos[i]) for doc, i in corpus.lead_row.items()}
-        ranking.rows = features(query, found, corpus.profiles, corpus.bm25.idf, lead_cos)
+        ranking.rows = features(
+            query, found, corpus.profiles, corpus.bm25.idf, lead_cos, corpus.bm25.resolve
+        )
         ranking.candidates = [c.doc_id for c in found]
         probability = Reranker.probabilities(self.reranker.scores(ranking.rows))
         order = np.argsort(-probability, kind="stable")

@@ -47,3 +47,10 @@ def test_intents_of_questions_and_titles() -> None:
     assert "time" in question_intents("how long does a refund take?")
     assert "howto" in article_intents("Reset your Lumora password")
     assert "problem" in article_intents("My camera shows as offline")
+
+
+def test_question_titles_have_intents_too() -> None:
+    assert "howto" in article_intents("How do I cancel my subscription?")
+    assert "problem" in article_intents("Why is my camera offline?")
+    assert "policy" in article_intents("Can I return an opened device?")
+    assert "time" in article_intents("How long does delivery take?")
