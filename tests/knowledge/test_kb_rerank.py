@@ -54,3 +54,19 @@ def test_question_titles_have_intents_too() -> None:
     assert "problem" in article_intents("Why is my camera offline?")
     assert "policy" in article_intents("Can I return an opened device?")
     assert "time" in article_intents("How long does delivery take?")
+
+
+def test_a_one_letter_typo_finds_the_article(sample_kb: KnowledgeBase) -> None:
+    top = [p.doc_id for p in sample_kb.search("how to cancle subscripton", 3).passages]
+    assert top[0] == "cancel-subscription"
+
+
+def test_typos_resolve_to_the_indexed_word_and_unknown_words_stay_unknown() -> None:
+    from knowledge.bm25 import BM25Index
+
+    index = BM25Index(["Cancel your subscription", "Received the wrong item"])
+    assert index.resolve("cancle") == "cancel"
+    assert index.resolve("subscripton") == "subscription"
+    assert index.resolve("zigbee") is None
+    assert index.resolve("wrong") == "wrong"
+    assert index.scores("cancle")[0] > 0 and index.scores("cancle")[1] == 0

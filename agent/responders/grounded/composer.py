@@ -95,7 +95,7 @@ class GroundedResponder:
             question,
             _asked(request.question),
             concise=request.tone in CONCISE_TONES,
-            main_topic=bool(question) and 2 * len(question & title_terms) >= len(question),
+            main_topic=bool(question) and 4 * len(question & title_terms) >= 3 * len(question),
         )
         cited = sorted({u.passage for u in chosen})
         lines: list[str] = []

@@ -142,7 +142,7 @@ def units_of(article_index: int, article: Article) -> list[Unit]:
     return units
 
 
-_CONDITION = re.compile(r"^(?:if|when|unless|before|after|for|once|while)\b", re.IGNORECASE)
+_CONDITION = re.compile(r"^(?:if|unless|only if)\b", re.IGNORECASE)
 
 
 def _condition(section: str) -> str:
@@ -160,7 +160,8 @@ def with_conditions(units: list[Unit]) -> list[str]:
     for unit in units:
         text = unit.text
         place = (unit.passage, unit.chunk)
-        if unit.condition and place not in stated and not text.startswith(unit.condition):
+        # A unit that opens with a condition of its own ("If the payment has not ...") says it.
+        if unit.condition and place not in stated and not _CONDITION.match(text):
             text = f"{unit.condition}: {_lower_first(text)}"
         if unit.condition:
             stated.add(place)
