@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.fakes.openai_server import (  # noqa: F401
+    FakeOpenAIServer,
+    ScriptedReply,
+    _openai_server_process,
+    openai_server,
+)
 
-def ask(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+
+def ask(
+    data_dir: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "server.cli", "ask", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
         timeout=180,
+        env=env,
     )
 
 
@@ -68,3 +79,22 @@ def test_a_bad_line_is_one_error_with_its_number_and_writes_nothing(
     _write(questions, {"query": "  "})
     empty = ask(sample_data_dir, "--input", str(questions), "--output", str(out))
     assert empty.returncode == 2 and "'query' must be a non-empty string" in empty.stderr
+
+
+def test_with_a_chat_model_configured_the_answers_come_from_it(
+    sample_data_dir: Path,
+    tmp_path: Path,
+    openai_server: FakeOpenAIServer,  # noqa: F811
+) -> None:
+    openai_server.default = ScriptedReply(text="Choose Forgot password? on the sign-in screen [1].")
+    questions = _write(tmp_path / "q.jsonl", {"query": "How do I reset my password?"})
+    out = tmp_path / "a.jsonl"
+    env = dict(os.environ, OPENAI_BASE_URL=openai_server.base_url, OPENAI_API_KEY="test-key")
+    done = ask(sample_data_dir, "--input", str(questions), "--output", str(out), env=env)
+
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(out.read_text())["answer"]
+    assert answer["text"] == "Choose Forgot password? on the sign-in screen [1]."
+    assert answer["answered"] is True
+    assert answer["citations"][0]["doc_id"] == "password-reset"
+    assert openai_server.requests  # the model was asked
