@@ -29,6 +29,8 @@ def _near_duplicate(a: Unit, b: Unit) -> bool:
     return len(a.terms & b.terms) / len(a.terms | b.terms) >= 0.8
 
 
+# A sentence that opens on a pronoun leans on the one before it.
+_DANGLING = re.compile(r"(?:It|This|That|They|These|Those|He|She)\b(?! (?:is|are) (?:why|how))")
 # "see the article on X" points elsewhere instead of answering.
 _CROSS_REFERENCE = re.compile(r"\bsee (?:the|our) (?:article|section|page)\b", re.IGNORECASE)
 
@@ -113,11 +115,17 @@ def choose(
         return value - 1.0 * unit.passage - 0.2 * unit.rank - 0.05 * unit.position
 
     def candidate(unit: Unit) -> bool:
+        if _DANGLING.match(unit.text):
+            return False  # "It works for 7 days ..." means nothing without the sentence before
         if unit.terms & question:
             return True
         # Within the best article a sentence may answer without repeating the question's words.
         return unit.passage == 0 and bool(unit.offers & asked)
 
+    # A section whose heading says most of the question answers it; else a question that is
+    # the article's title is answered by its opening sections.
+    if any(2 * len(u.heading & question) >= len(question) for u in units if u.passage == 0):
+        main_topic = False
     limit = 3 if concise else 4
     ranked = sorted(
         (u for u in units if candidate(u) and not _CROSS_REFERENCE.search(u.text)),

@@ -171,7 +171,7 @@ def with_conditions(units: list[Unit]) -> list[str]:
 
 def _lower_first(text: str) -> str:
     """ "Sign in ..." continues a sentence as "sign in ..."; "EU ..." and "1. ..." stay."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
+    if text.startswith("A ") or (len(text) > 1 and text[0].isupper() and text[1].islower()):
         return text[0].lower() + text[1:]
     return text
 
