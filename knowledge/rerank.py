@@ -150,6 +150,21 @@ def features(
     return rows
 
 
+def unit_rows(vectors: object) -> np.ndarray:
+    """The vectors as rows of length 1 (the articles' opening chunks, read from the store)."""
+    matrix = np.asarray(vectors, dtype=np.float32)
+    return np.asarray(matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9))
+
+
+def lead_cosines(leads: np.ndarray, row: dict[str, int], vector: np.ndarray) -> dict[str, float]:
+    """Cosine of the question's vector with each article's opening chunk, by doc id."""
+    if not row:
+        return {}
+    query = np.asarray(vector, dtype=np.float32)
+    cos = leads @ (query / max(float(np.linalg.norm(query)), 1e-9))
+    return {doc: float(cos[i]) for doc, i in row.items()}
+
+
 @dataclass(frozen=True)
 class Reranker:
     """``score = weights · features``; the order of articles is the order of their scores."""

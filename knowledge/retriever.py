@@ -9,12 +9,13 @@ from typing import Literal
 import numpy as np
 from chromadb.api.models.Collection import Collection
 
+from knowledge import rerank as second_stage
 from knowledge.bm25 import BM25Index, tokenize
 from knowledge.confidence import ConfidenceModel
 from knowledge.embeddings import Embedder
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.query import search_text
-from knowledge.rerank import FEATURES, ArticleProfile, Reranker, candidates, features
+from knowledge.rerank import ArticleProfile, Reranker
 from knowledge.types import Passage, RetrievalResult
 
 # "hybrid" is the fused ranking reranked by article; "fused" stops before the rerank (for evals).
@@ -32,7 +33,7 @@ class Ranking:
     articles: list[tuple[str, float]] = field(default_factory=list)
     # The reranker's input, kept for fitting it (evals/fit_rerank.py): candidates and feature rows.
     candidates: list[str] = field(default_factory=list)
-    rows: np.ndarray = field(default_factory=lambda: np.zeros((0, len(FEATURES))))
+    rows: np.ndarray = field(default_factory=lambda: np.zeros((0, len(second_stage.FEATURES))))
 
 
 @dataclass
@@ -111,12 +112,11 @@ class HybridRetriever:
 
     def _leads(self, lead_ids: list[str]) -> tuple[np.ndarray, dict[str, int]]:
         got = self.collection.get(ids=lead_ids, include=["embeddings"]) if lead_ids else None
-        vectors = got["embeddings"] if got is not None else None
-        if got is None or vectors is None or not len(got["ids"]):
+        if got is None or got["embeddings"] is None or not len(got["ids"]):
             return np.zeros((0, 1), dtype=np.float32), {}
-        matrix = np.asarray(vectors, dtype=np.float32)
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-        return matrix, {cid.rpartition("#")[0]: i for i, cid in enumerate(got["ids"])}
+        return second_stage.unit_rows(got["embeddings"]), {
+            c.rpartition("#")[0]: i for i, c in enumerate(got["ids"])
+        }
 
     def rank(self, query: str, *, query_vector: np.ndarray | None = None) -> Ranking:
         corpus = self._current()
@@ -151,13 +151,11 @@ class HybridRetriever:
         def docs(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
             return [(str(corpus.metas[corpus.row[cid]].get("doc_id")), s) for cid, s in pairs]
 
-        found = candidates(docs(ranking.dense), docs(ranking.bm25), docs(self._fuse(ranking)[:10]))
-        lead_cos = {}
-        if corpus.lead_row:
-            unit = np.asarray(vector, dtype=np.float32)
-            cos = corpus.leads @ (unit / max(float(np.linalg.norm(unit)), 1e-9))
-            lead_cos = {doc: float(cos[i]) for doc, i in corpus.lead_row.items()}
-        ranking.rows = features(
+        found = second_stage.candidates(
+            docs(ranking.dense), docs(ranking.bm25), docs(self._fuse(ranking)[:10])
+        )
+        lead_cos = second_stage.lead_cosines(corpus.leads, corpus.lead_row, vector)
+        ranking.rows = second_stage.features(
             query, found, corpus.profiles, corpus.bm25.idf, lead_cos, corpus.bm25.resolve
         )
         ranking.candidates = [c.doc_id for c in found]
