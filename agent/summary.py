@@ -36,7 +36,9 @@ def issue_summary(transcript: list[dict[str, Any]], decisions: list[dict[str, An
             + (f", citing: {'; '.join(titles)}." if titles else ".")
         )
     if unanswered:
-        asked = [e["text"] for e in customer if any(b["turn"] == e["turn"] for b in unanswered)]
+        asked = [
+            e["text"] for e in customer if any(b["turn"] == e["turn"] for b in unanswered)
+        ]
         quoted = "; ".join(f'"{_first_sentences(t, 1, 120)}"' for t in asked[:3])
         lines.append(f"The help centre could not answer {len(unanswered)} question(s): {quoted}")
     if not bot:

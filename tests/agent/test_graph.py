@@ -187,9 +187,7 @@ def test_concurrent_conversations_do_not_mix() -> None:
         t.join()
     assert not errors
     for n in range(4):
-        texts = [
-            e["text"] for e in bot.snapshot(f"conv-{n}")["transcript"] if e["role"] == "customer"
-        ]
+        texts = [e["text"] for e in bot.snapshot(f"conv-{n}")["transcript"] if e["role"] == "customer"]
         assert texts == [f"question {i} from conv-{n}" for i in range(3)]
 
 

@@ -157,7 +157,9 @@ def test_a_crash_in_the_handoff_turn_keeps_the_notice_and_counts_one_trigger(
         await back.until(lambda f: f["type"] == "session")
         if "h2" not in acknowledged:
             await back.say("h2", ASK_FOR_A_PERSON)
-        notice = await back.until(lambda f: bot_reply(f) and f.get("reply_to") == "h2", timeout=60)
+        notice = await back.until(
+            lambda f: bot_reply(f) and f.get("reply_to") == "h2", timeout=60
+        )
         assert notice["role"] == "system" and "support team" in notice["text"]
         await back.until(lambda f: f["type"] == "handoff")
 
