@@ -11,7 +11,7 @@ from knowledge.jsonl import numbered_objects
 from knowledge.types import RetrievalResult
 
 RETRIEVAL_SET = Path(__file__).parent / "data" / "retrieval_set.jsonl"
-MODES = ("bm25", "dense", "hybrid")
+MODES = ("bm25", "dense", "fused", "hybrid")  # fused: before the second-stage reranker
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,17 @@ from typing import Literal
 import numpy as np
 from chromadb.api.models.Collection import Collection
 
+from knowledge import rerank as second_stage
 from knowledge.bm25 import BM25Index, tokenize
 from knowledge.confidence import ConfidenceModel
 from knowledge.embeddings import Embedder
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.query import search_text
+from knowledge.rerank import ArticleProfile, Reranker
 from knowledge.types import Passage, RetrievalResult
 
-Mode = Literal["hybrid", "dense", "bm25"]
+# "hybrid" is the fused ranking reranked by article; "fused" stops before the rerank (for evals).
+Mode = Literal["hybrid", "fused", "dense", "bm25"]
 
 
 @dataclass
@@ -26,6 +29,11 @@ class Ranking:
     dense: list[tuple[str, float]]
     bm25: list[tuple[str, float]]
     features: dict[str, float] = field(default_factory=dict)
+    # Articles after the second stage: (doc_id, probability), best first.
+    articles: list[tuple[str, float]] = field(default_factory=list)
+    # The reranker's input, kept for fitting it (evals/fit_rerank.py): candidates and feature rows.
+    candidates: list[str] = field(default_factory=list)
+    rows: np.ndarray = field(default_factory=lambda: np.zeros((0, len(second_stage.FEATURES))))
 
 
 @dataclass
@@ -35,6 +43,10 @@ class _Corpus:
     texts: list[str]
     metas: list[dict[str, object]]
     bm25: BM25Index
+    profiles: dict[str, ArticleProfile]
+    # Unit vectors of each article's opening chunk (title and lead), one row per article.
+    leads: np.ndarray
+    lead_row: dict[str, int]
 
 
 class HybridRetriever:
@@ -46,13 +58,15 @@ class HybridRetriever:
         embedder: Embedder,
         *,
         confidence: ConfidenceModel,
+        reranker: Reranker | None = None,
         candidates: int = 30,
         rrf_k: int = 60,
-        supporting_chunks: int = 2,
+        supporting_chunks: int = 6,
     ) -> None:
         self.collection = collection
         self.embedder = embedder
         self.confidence = confidence
+        self.reranker = reranker or Reranker.load()
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.supporting_chunks = supporting_chunks
@@ -83,7 +97,26 @@ class HybridRetriever:
             f"{m.get('title', '')} {m.get('section', '')}\n{d}"
             for d, m in zip(docs, metas, strict=True)
         ]
-        return _Corpus(ids, {cid: i for i, cid in enumerate(ids)}, docs, metas, BM25Index(texts))
+        sections: dict[str, tuple[str, list[str]]] = {}
+        for meta in metas:
+            title, heads = sections.setdefault(
+                str(meta.get("doc_id")), (str(meta.get("title", "")), [])
+            )
+            heads.append(str(meta.get("section", "")))
+        profiles = {
+            doc: ArticleProfile.build(title, heads) for doc, (title, heads) in sections.items()
+        }
+        row = {cid: i for i, cid in enumerate(ids)}
+        leads, lead_row = self._leads([f"{doc}#0" for doc in profiles if f"{doc}#0" in row])
+        return _Corpus(ids, row, docs, metas, BM25Index(texts), profiles, leads, lead_row)
+
+    def _leads(self, lead_ids: list[str]) -> tuple[np.ndarray, dict[str, int]]:
+        got = self.collection.get(ids=lead_ids, include=["embeddings"]) if lead_ids else None
+        if got is None or got["embeddings"] is None or not len(got["ids"]):
+            return np.zeros((0, 1), dtype=np.float32), {}
+        return second_stage.unit_rows(got["embeddings"]), {
+            c.rpartition("#")[0]: i for i, c in enumerate(got["ids"])
+        }
 
     def rank(self, query: str, *, query_vector: np.ndarray | None = None) -> Ranking:
         corpus = self._current()
@@ -106,8 +139,29 @@ class HybridRetriever:
         top = np.argsort(-scores, kind="stable")[:n]
         bm25 = [(corpus.ids[i], float(scores[i])) for i in top if scores[i] > 0]
         ranking = Ranking(dense, bm25)
+        ranking.articles = self._rerank(query, ranking, corpus, vector)
         ranking.features = self._features(query, ranking, corpus)
         return ranking
+
+    def _rerank(
+        self, query: str, ranking: Ranking, corpus: _Corpus, vector: np.ndarray
+    ) -> list[tuple[str, float]]:
+        """Every article the first stage found, ordered by the second-stage model."""
+
+        def docs(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
+            return [(str(corpus.metas[corpus.row[cid]].get("doc_id")), s) for cid, s in pairs]
+
+        found = second_stage.candidates(
+            docs(ranking.dense), docs(ranking.bm25), docs(self._fuse(ranking)[:10])
+        )
+        lead_cos = second_stage.lead_cosines(corpus.leads, corpus.lead_row, vector)
+        ranking.rows = second_stage.features(
+            query, found, corpus.profiles, corpus.bm25.idf, lead_cos, corpus.bm25.resolve
+        )
+        ranking.candidates = [c.doc_id for c in found]
+        probability = Reranker.probabilities(self.reranker.scores(ranking.rows))
+        order = np.argsort(-probability, kind="stable")
+        return [(found[i].doc_id, float(probability[i])) for i in order]
 
     def _features(self, query: str, ranking: Ranking, corpus: _Corpus) -> dict[str, float]:
         def doc(cid: str) -> object:
@@ -119,8 +173,8 @@ class HybridRetriever:
             if doc(cid) not in dense_docs:
                 dense_docs.append(doc(cid))
                 dense_best.append(cos)
-        fused = self._fuse(ranking)
-        top_doc = doc(fused[0][0]) if fused else None
+        top_doc = ranking.articles[0][0] if ranking.articles else None
+        chances = [p for _, p in ranking.articles] + [0.0, 0.0]
         terms = set(tokenize(query))
         known = [t for t in terms if corpus.bm25.knows(t)]
         ceiling = corpus.bm25.max_idf_sum(query)
@@ -135,6 +189,8 @@ class HybridRetriever:
             "dense_rank_of_top": 1.0 / (1 + dense_docs.index(top_doc))
             if top_doc in dense_docs
             else 0.0,
+            "rerank_top": chances[0],
+            "rerank_margin": chances[0] - chances[1],
         }
 
     def _fuse(self, ranking: Ranking) -> list[tuple[str, float]]:
@@ -156,8 +212,10 @@ class HybridRetriever:
             ordered = ranking.dense
         elif mode == "bm25":
             ordered = ranking.bm25
-        else:
+        elif mode == "fused":
             ordered = self._fuse(ranking)
+        else:
+            ordered = self._by_article(ranking)
         passages = self._passages(ordered, k)
         supporting = self._supporting(ordered, passages)
         confidence = self.confidence.probability(ranking.features) if passages else 0.0
@@ -169,6 +227,21 @@ class HybridRetriever:
             tentative_threshold=self.confidence.tentative_threshold,
             supporting=supporting,
         )
+
+    def _by_article(self, ranking: Ranking) -> list[tuple[str, float]]:
+        """The fused chunks regrouped in the reranked order of their articles; a chunk's score is
+        its article's probability."""
+        corpus = self._corpus
+        if corpus is None:
+            return []
+        chance = dict(ranking.articles)
+        place = {doc: i for i, (doc, _) in enumerate(ranking.articles)}
+        fused = self._fuse(ranking)
+        keyed = []
+        for order, (cid, _) in enumerate(fused):
+            doc = str(corpus.metas[corpus.row[cid]].get("doc_id"))
+            keyed.append((place.get(doc, len(place)), order, cid, chance.get(doc, 0.0)))
+        return [(cid, score) for _, _, cid, score in sorted(keyed)]
 
     def _passages(self, ordered: list[tuple[str, float]], k: int) -> list[Passage]:
         corpus = self._corpus
@@ -188,10 +261,12 @@ class HybridRetriever:
         return out
 
     def _supporting(self, ordered: list[tuple[str, float]], top: list[Passage]) -> list[Passage]:
-        """The top article's next best chunks and its opening chunk, best first.
+        """The top article's two next best chunks, then the rest of it in reading order (its
+        opening chunk first), up to ``supporting_chunks`` in all.
 
         The best chunk of the best article often holds the question's words but not the answer:
-        the fact sits in the next section, or in the article's lead ("free for 30 days").
+        the fact sits in the next section, or in the article's lead ("free for 30 days"); and an
+        answer is written from the article, not only from the chunks that happened to rank.
         """
         corpus = self._corpus
         if corpus is None or not top:
@@ -199,13 +274,16 @@ class HybridRetriever:
         best = top[0]
         out: list[Passage] = []
         for cid, score in ordered:
-            if len(out) >= self.supporting_chunks:
+            if len(out) >= 2:
                 break
             if cid != best.chunk_id and corpus.metas[corpus.row[cid]].get("doc_id") == best.doc_id:
                 out.append(self._passage(corpus, cid, score))
-        lead = f"{best.doc_id}#0"  # chunk ids number an article's chunks in reading order
-        if lead in corpus.row and lead != best.chunk_id and all(p.chunk_id != lead for p in out):
-            out.append(self._passage(corpus, lead, 0.0))
+        index = 0  # chunk ids are ``doc_id#index`` in reading order
+        while len(out) < self.supporting_chunks and f"{best.doc_id}#{index}" in corpus.row:
+            cid = f"{best.doc_id}#{index}"
+            if cid != best.chunk_id and all(p.chunk_id != cid for p in out):
+                out.append(self._passage(corpus, cid, 0.0))
+            index += 1
         return out
 
     @staticmethod

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from server.channel.channel import Channel
 from server.channel.client_address import TrustedProxies, parse_networks
+from server.channel.help_pages import router as help_pages_router
 from server.channel.rate_limits import AddressLimits, AddressSockets, ChannelLimits
 from server.channel.resume_tokens import ResumeTokens, previous_secrets, signing_secret
 from server.channel.socket import serve_chat_socket
@@ -203,6 +204,7 @@ def create_app(
     app.include_router(replies_router)
     include_proactive_routes(app)
     app.include_router(quality_router)
+    app.include_router(help_pages_router)
 
     @app.websocket("/ws/chat")
     async def chat(websocket: WebSocket, channel: ChannelDep) -> None:

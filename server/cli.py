@@ -14,6 +14,7 @@ from server.commands.jsonl import CommandError
 # Each command's module registers its sub-commands; the order is the order of `tideline --help`.
 COMMANDS = {
     "chat": "server.commands.chat",
+    "ask": "server.commands.ask",
     "kb": "server.commands.kb",
     "sentiment": "server.commands.sentiment",
     "outreach": "server.commands.outreach",

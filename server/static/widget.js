@@ -317,7 +317,12 @@
   }
 
   function addSources(el, citations) {
-    var links = (citations || []).filter(function (c) { return /^https?:\/\//.test(c.url || ""); });
+    // A relative URL (the sample help centre's /help/<doc_id>) is a page of this Tideline server.
+    var links = (citations || []).map(function (c) {
+      var url = "";
+      try { url = c.url ? new URL(c.url, base).href : ""; } catch (e) { url = ""; }
+      return { title: c.title, url: url };
+    }).filter(function (c) { return /^https?:\/\//.test(c.url); });
     if (!links.length) return;
     var list = document.createElement("ol");
     list.className = "sources";
