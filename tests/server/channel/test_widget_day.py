@@ -87,7 +87,7 @@ def test_a_long_answer_opens_at_its_start(  # type: ignore[no-untyped-def]
     page = browser.new_context(viewport={"width": 1000, "height": 380}).new_page()
     try:
         page.goto(chat_server.url + "/")
-        _ask(page, "How do I set up my camera? Give me all the steps.")
+        _ask(page, "How do I connect my camera to Wi-Fi? Give me all the steps.")
         log = page.get_by_role("log", name="Conversation")
         answer = log.locator(".msg.bot").last
         sync_api.expect(log.get_by_role("list", name="Sources")).to_have_count(1, timeout=15_000)
