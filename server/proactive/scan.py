@@ -10,11 +10,13 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent.outreach.history import parse_time
+from agent.outreach.policy import AUTOMATIC_TIERS
 from agent.outreach.scan import ScanSetup, scan_customer
 from server.events.redis_lease import RedisLease
 from server.records.host_data import customer_ids, journey_history
@@ -56,11 +58,20 @@ def scan_records(
                     latest_contact=latest.timestamp() if latest else None,
                     now=now,
                     contact_by=_seconds(outcome.get("contact_by")),
+                    tag_until=_tag_until(setup, outcome, now),
                 )
                 filed += item is not None
         if progress is not None:
             progress(done, len(ids))
     return ScanResult(scanned=len(ids), flagged=flagged, filed=filed)
+
+
+def _tag_until(setup: ScanSetup, outcome: dict[str, Any], now: float) -> float | None:
+    """When the tier is automatic (tag and prioritise), the tag's end: the rule's window of days."""
+    if outcome["tier"] not in AUTOMATIC_TIERS:
+        return None
+    days = next((r.days for r in setup.policy.rules if r.name == outcome["rule"]), 0)
+    return now + days * 86_400.0
 
 
 def _seconds(value: object) -> float | None:

@@ -107,6 +107,7 @@
       return el("li", { text: when(e.at) + " · " + e.type + (e.channel ? " (" + e.channel + ")" : "") });
     });
     return [
+      timeline.tag ? el("p", { class: "tag", "data-customer-tag": "", text: "Tagged " + timeline.tag + " by the outreach policy" }) : null,
       el("table", { class: "journey" }, [
         el("caption", { class: "sr-only", text: "Conversations, oldest first" }),
         el("colgroup", {}, ["17%", "12%", "10%", "15%", "10%", "36%"].map(function (w) { return el("col", { style: "width:" + w }); })),
