@@ -17,7 +17,7 @@
   function words(name) { return String(name || "").replace(/_/g, " "); }
 
   TL.showOutreach = function (holder) {
-    var status = el("select", { id: "outreach-status" }, ["open", "snoozed", "approved", "sent", "dismissed"].map(function (s) {
+    var status = el("select", { id: "outreach-status" }, ["open", "snoozed", "approved", "sent", "dismissed", "applied"].map(function (s) {
       var option = el("option", { value: s, text: s });
       if (s === desk.status) option.selected = true;
       return option;
