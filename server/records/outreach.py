@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from server.records.errors import RecordsError
-from server.records.outreach_tags import TAG_ACTOR, tag_text
+from server.records.outreach_tags import APPLIED, TAG_ACTOR, tag_text
 from server.records.proactive_models import ACTIVE_STATUSES, OutreachItem, OutreachLogEntry
 
 
@@ -90,7 +90,7 @@ def file_item(
         updated_at=now,
     )
     if tag_until is not None:
-        item.status, item.tag_until, item.acted_at = "applied", tag_until, now
+        item.status, item.tag_until, item.acted_at = APPLIED, tag_until, now
     session.add(item)
     log(session, item, "flagged", "scan", now, {"rule": rule, "tier": item.tier, "risk": item.risk})
     if tag_until is not None:
