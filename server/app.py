@@ -168,7 +168,12 @@ def create_app(
                 live_scores=settings.console_live_scores,
             )
             meter = quality_meter(settings, opened)
-            idle = IdleCloser.every_so_often(meter, hub, idle_s=settings.idle_close_minutes * 60)
+            idle = IdleCloser.every_so_often(
+                meter,
+                hub,
+                idle_s=settings.idle_close_minutes * 60,
+                handoff_listeners=turns.handoff_listeners,
+            )
             idle.start()
             stack.push_async_callback(idle.close)
             app.state.quality = meter

@@ -187,8 +187,10 @@ class ChatConnection:
         elif isinstance(frame, ClientHello):
             await self._hello(frame)
         elif isinstance(frame, ClientRating | ClientEnd):
-            hub = channel.hub
-            await take_quality_frame(channel.quality, hub, conversation_id, frame, self.deliver)
+            listeners = channel.turns.handoff_listeners  # a left queue is announced to consoles
+            await take_quality_frame(
+                channel.quality, channel.hub, conversation_id, frame, self.deliver, listeners
+            )
         elif isinstance(frame, ClientTyping) and conversation_id is not None:
             # The agent's console shows it; the bot does not care.
             typing = {"type": "typing", "role": "customer", "active": frame.active}

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from server.deps import CurrentAgent, RuntimeDep
 from server.desk.json_bodies import CheckedJSONRoute
 from server.desk.views import queue_item
-from server.records.handoff_history import finished_handoffs
+from server.records.handoff_history import ending_reasons, finished_handoffs
 
 router = APIRouter(prefix="/api", tags=["agent desk"], route_class=CheckedJSONRoute)
 
@@ -38,10 +38,15 @@ async def history(
                 customer_id=customer,
                 limit=limit,
             )
+            reasons = ending_reasons(
+                session=session, conversation_ids=[h.conversation_id for h in rows]
+            )
             return [
                 {
                     **queue_item(h, now=now),
                     "ended_at": h.closed_at or h.returned_at,
+                    # e.g. "customer left the queue" when no agent ended it
+                    "ended_reason": reasons.get(h.conversation_id),
                     "warranted": h.warranted,
                     "resolved": h.resolved,
                 }

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from server.desk.plain_words import rule_text
 from server.records.models import Conversation, Handoff, Message
+from server.records.outreach_tags import customer_tag
 
 LATEST_CHARS = 140
 _CITING = re.compile(r"citing: (.+?)\.?$", re.MULTILINE)
@@ -33,12 +34,13 @@ def _latest_from_transcript(handoff: Handoff) -> str | None:
     return said[-1] if said else None
 
 
-def row_context(handoff: Handoff) -> dict[str, Any]:
-    """The queue row's who / topic / latest message / rule in words, read from the records when
-    the handoff is attached to a session (its latest message may be newer than the handoff)."""
+def row_context(handoff: Handoff, now: float) -> dict[str, Any]:
+    """The queue row's who / topic / latest message / rule in words / customer's tag, read from the
+    records when the handoff is attached to a session (its latest message may be newer)."""
     session = object_session(handoff)
     customer_id = None
     latest = None
+    tag = None
     if isinstance(session, Session):
         conversation = session.get(Conversation, handoff.conversation_id)
         customer_id = conversation.customer_id if conversation else None
@@ -49,6 +51,7 @@ def row_context(handoff: Handoff) -> dict[str, Any]:
             .limit(1)
         ).first()
         latest = message.text if message else None
+        tag = customer_tag(session=session, customer_id=customer_id, now=now)
     latest = latest or _latest_from_transcript(handoff)
     return {
         "customer_id": customer_id,
@@ -56,4 +59,5 @@ def row_context(handoff: Handoff) -> dict[str, Any]:
         "topic": topic_of(handoff.summary, latest),
         "latest_message": _short(latest) if latest else None,
         "rule_text": rule_text(handoff.rule),
+        "customer_tag": tag,  # e.g. "at risk: quiet_after_a_bad_contact" (outreach policy)
     }

@@ -27,7 +27,7 @@ def queue_item(handoff: Handoff, *, now: float) -> dict[str, Any]:
         "claimed_by": handoff.claimed_by,
         "priority_raises": handoff.priority_raises,
         "summary": handoff.summary,
-        **row_context(handoff),
+        **row_context(handoff, now),
     }
 
 

@@ -39,7 +39,7 @@ from server.runtime import Runtime
 router = APIRouter(prefix="/api/outreach", tags=["proactive support"])
 T = TypeVar("T")
 AGENT_TIERS = frozenset({"tag_and_prioritise", "draft_checkin"})
-Status = Literal["open", "approved", "sent", "dismissed", "snoozed"]
+Status = Literal["open", "approved", "sent", "dismissed", "snoozed", "applied"]
 
 
 def may_act(agent: DeskAgent, tier: str) -> bool:

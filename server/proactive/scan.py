@@ -10,18 +10,22 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent.outreach.history import parse_time
+from agent.outreach.policy import AUTOMATIC_TIERS
 from agent.outreach.scan import ScanSetup, scan_customer
+from server.events.redis_lease import RedisLease
 from server.records.host_data import customer_ids, journey_history
 from server.records.leases import take_lease
 from server.records.outreach import file_item, wake_snoozed
 
 log = logging.getLogger(__name__)
 LEASE = "outreach_scan"
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,20 @@ def scan_records(
                     latest_contact=latest.timestamp() if latest else None,
                     now=now,
                     contact_by=_seconds(outcome.get("contact_by")),
+                    tag_until=_tag_until(setup, outcome, now),
                 )
                 filed += item is not None
         if progress is not None:
             progress(done, len(ids))
     return ScanResult(scanned=len(ids), flagged=flagged, filed=filed)
+
+
+def _tag_until(setup: ScanSetup, outcome: dict[str, Any], now: float) -> float | None:
+    """When the tier is automatic (tag and prioritise), the tag's end: the rule's window of days."""
+    if outcome["tier"] not in AUTOMATIC_TIERS:
+        return None
+    days = next((r.days for r in setup.policy.rules if r.name == outcome["rule"]), 0)
+    return now + days * 86_400.0
 
 
 def _seconds(value: object) -> float | None:
@@ -70,13 +83,15 @@ def _seconds(value: object) -> float | None:
 
 @dataclass
 class PeriodicScan:
-    """Runs ``scan_records`` every ``interval_s`` in the process that holds the database lease."""
+    """Runs ``scan_records`` every ``interval_s`` in the process that holds the lease: in Redis
+    when ``redis_lease`` is given (``REDIS_URL`` set), else a row in the database."""
 
     engine: Engine
     make_setup: Callable[[], ScanSetup]
     interval_s: float
     clock: Callable[[], float]
-    holder: str = f"{socket.gethostname()}:{os.getpid()}"
+    holder: str = HOLDER
+    redis_lease: RedisLease | None = None
 
     def __post_init__(self) -> None:
         self._task: asyncio.Task[None] | None = None
@@ -95,16 +110,8 @@ class PeriodicScan:
             await asyncio.sleep(self.interval_s)
 
     def run_once(self) -> ScanResult | None:
-        """Scan if this process takes the lease (held for one interval); None if another has it."""
-        with Session(self.engine) as session:
-            taken = take_lease(
-                session=session,
-                name=LEASE,
-                holder=self.holder,
-                now=self.clock(),
-                seconds=self.interval_s,
-            )
-        if not taken:
+        """Scan if this process takes the lease; None if another has it."""
+        if not self._take_lease():
             return None
         result = scan_records(self.engine, self.make_setup())
         self.runs += 1
@@ -116,7 +123,27 @@ class PeriodicScan:
         )
         return result
 
+    def _take_lease(self) -> bool:
+        if self.redis_lease is not None:
+            # Held for two intervals and renewed by every run: the holder keeps it while it runs.
+            return self.redis_lease.take(2 * self.interval_s)
+        with Session(self.engine) as session:  # held for one interval
+            return take_lease(
+                session=session,
+                name=LEASE,
+                holder=self.holder,
+                now=self.clock(),
+                seconds=self.interval_s,
+            )
+
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        if self.redis_lease is not None:
+            lease = self.redis_lease
+            try:
+                await asyncio.to_thread(lease.release)
+            except Exception:  # Redis gone: the lease expires on its own
+                log.warning("could not release the outreach scan lease in Redis")
+            lease.close()

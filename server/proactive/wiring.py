@@ -12,10 +12,11 @@ from agent.llm import build_chat_model
 from agent.outreach.policy import read_outreach_policy
 from agent.outreach.scan import ScanSetup
 from agent.sentiment.llm import LLMAnalyzer
+from server.events.redis_lease import RedisLease
 from server.proactive.desk_api import router as desk_router
 from server.proactive.host_api import router as host_router
 from server.proactive.review_api import router as review_router
-from server.proactive.scan import PeriodicScan
+from server.proactive.scan import HOLDER, LEASE, PeriodicScan
 from server.proactive.webhook import WebhookSender
 from server.runtime import Runtime
 from server.settings import ServerSettings
@@ -59,11 +60,17 @@ async def proactive_support(
         now = datetime.fromtimestamp(clock(), tz=UTC)
         return ScanSetup(analyzer, policy, now, chat_model)
 
+    redis_lease = None
+    if settings.redis_url and settings.outreach_scan_interval_s > 0:
+        redis_lease = RedisLease.from_url(
+            settings.redis_url, prefix=settings.redis_prefix, name=LEASE, holder=HOLDER
+        )
     scan = PeriodicScan(
         engine=runtime.engine,
         make_setup=make_setup,
         interval_s=settings.outreach_scan_interval_s,
         clock=clock,
+        redis_lease=redis_lease,
     )
     app.state.outreach_scan = scan
     scan.start()

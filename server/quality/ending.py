@@ -1,7 +1,8 @@
 """A conversation that ends: measured, then every socket hears it closed and is asked for a rating.
 
 Three ways in: an agent closes it (the desk has already moved the records), the customer ends it
-from the widget, or it sits idle past ``TIDELINE_IDLE_CLOSE_MINUTES`` (``idle.py``). Each goes
+from the widget (with the bot, or waiting in the queue: they leave it), or it sits idle past
+``TIDELINE_IDLE_CLOSE_MINUTES`` (``idle.py``; a queued one whose customer has gone too). Each goes
 through :func:`conversation_ended`, so all three are measured and asked alike.
 """
 
@@ -17,6 +18,7 @@ from agent.ownership import Owner, OwnershipError
 from server.channel.frames import closed_frame
 from server.quality.meter import EndedBy, QualityMeter
 from server.records.conversations import get_conversation
+from server.records.handoff_moves import leave_queue
 from server.records.ownership import change_owner
 from server.turns.hub import ConversationHub
 
@@ -83,3 +85,26 @@ def close_conversation(
         except OwnershipError:
             return False
         return True
+
+
+def close_queued(
+    meter: QualityMeter,
+    conversation_id: str,
+    *,
+    actor: str,
+    reason: str,
+    idle_before: float | None = None,
+) -> str | None:
+    """Close a queued conversation and its waiting handoff (the customer left the queue); the
+    handoff's id, or None when it is no longer waiting (claimed meanwhile, or written to since
+    ``idle_before``)."""
+    with Session(meter.engine) as session:
+        handoff = leave_queue(
+            session=session,
+            conversation_id=conversation_id,
+            actor=actor,
+            reason=reason,
+            now=meter.clock(),
+            idle_before=idle_before,
+        )
+        return handoff.id if handoff is not None else None

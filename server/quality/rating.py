@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlmodel import Session
 
 from agent.ownership import Owner
 from server.channel.frames import ClientEnd, ClientRating, error_frame
-from server.quality.ending import close_conversation, conversation_ended, rating_request_frame
+from server.quality.ending import (
+    close_conversation,
+    close_queued,
+    conversation_ended,
+    rating_request_frame,
+)
 from server.quality.meter import EndedBy, QualityMeter
 from server.records.conversations import get_conversation
 from server.records.ownership import ownership_changes
 from server.records.quality import NotEnded, rate_conversation
-from server.turns.hub import ConversationHub
+from server.turns.hub import ConversationHub, HandoffListener
 
 ENDED_BY_CUSTOMER = "You ended the conversation."
+LEFT_THE_QUEUE = "You left the queue and ended the conversation."
+LEFT_QUEUE_REASON = "customer left the queue"
+WITH_A_PERSON = (
+    "A person from our team is chatting with you now, so only they can end this conversation: "
+    "tell them you are done and they will close it."
+)
 
 
 def rated_frame(score: int, comment: str | None) -> dict[str, Any]:
@@ -29,8 +40,10 @@ async def take_end(
     hub: ConversationHub,
     conversation_id: str | None,
     on_frame: Callable[[dict[str, Any]], None],
+    handoff_listeners: Sequence[HandoffListener] = (),
 ) -> None:
-    """End a bot-owned conversation for the customer; a person's conversation is theirs to close."""
+    """End the conversation for the customer: with the bot, or waiting in the queue (they leave
+    it); a conversation a person is chatting in is theirs to close."""
     if conversation_id is None:
         on_frame(error_frame("no_conversation", "There is no conversation to end yet."))
         return
@@ -43,17 +56,21 @@ async def take_end(
     if current == Owner.CLOSED.value:
         on_frame(rating_request_frame(conversation_id))
         return
+    if current == Owner.QUEUED.value:
+        left = await asyncio.to_thread(
+            close_queued, meter, conversation_id, actor="customer", reason=LEFT_QUEUE_REASON
+        )
+        if left is not None:
+            for listener in handoff_listeners:
+                listener(left, "closed")
+            await conversation_ended(meter, hub, conversation_id, "customer", reason=LEFT_THE_QUEUE)
+            return
+        # Claimed in the meantime: a person has it now.
     won = current == Owner.BOT.value and await asyncio.to_thread(
         close_conversation, meter, conversation_id, actor="customer", reason="ended by the customer"
     )
     if not won:
-        on_frame(
-            error_frame(
-                "with_a_person",
-                "A person from our team is looking after this conversation; "
-                "tell them you are done and they will close it.",
-            )
-        )
+        on_frame(error_frame("with_a_person", WITH_A_PERSON))
         return
     await conversation_ended(meter, hub, conversation_id, "customer", reason=ENDED_BY_CUSTOMER)
 
@@ -117,6 +134,7 @@ async def take_quality_frame(
     conversation_id: str | None,
     frame: ClientRating | ClientEnd,
     deliver: Callable[[dict[str, Any]], None],
+    handoff_listeners: Sequence[HandoffListener] = (),
 ) -> None:
     """The widget's ``rating`` or ``end`` frame, or a clear error where nothing measures them."""
     if meter is None:
@@ -124,4 +142,4 @@ async def take_quality_frame(
     elif isinstance(frame, ClientRating):
         await take_rating(meter, hub, conversation_id, frame, deliver)
     else:
-        await take_end(meter, hub, conversation_id, deliver)
+        await take_end(meter, hub, conversation_id, deliver, handoff_listeners)

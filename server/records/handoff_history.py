@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from server.records.models import Conversation, Handoff, Message
+from server.records.models import Conversation, Handoff, Message, OwnershipChange
 
 FINISHED = ("returned", "closed")
 
@@ -58,3 +58,16 @@ def finished_handoffs(
         )
     statement = statement.order_by(ended.desc(), col(Handoff.id)).limit(limit)
     return list(session.exec(statement).all())
+
+
+def ending_reasons(*, session: Session, conversation_ids: list[str]) -> dict[str, str]:
+    """Why each conversation was closed or handed back: the reason of its latest ownership move
+    (e.g. "customer left the queue")."""
+    if not conversation_ids:
+        return {}
+    moves = session.exec(
+        select(OwnershipChange)
+        .where(col(OwnershipChange.conversation_id).in_(conversation_ids))
+        .order_by(col(OwnershipChange.id))
+    ).all()
+    return {move.conversation_id: move.reason for move in moves}

@@ -1,6 +1,7 @@
 """A handoff's status moves: waiting → claimed → returned | closed, and waiting → returned | closed.
 
-A supervisor may send a queued conversation back to the bot or close it. Each status move is a
+A supervisor may send a queued conversation back to the bot or close it; a customer who leaves
+the queue (or goes silent in it) closes it too. Each status move is a
 conditional UPDATE on the expected status, so of two racing agents exactly one succeeds, and the
 conversation's owner moves in the same transaction.
 """
@@ -12,11 +13,12 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from agent.ownership import Owner
+from agent.ownership import Owner, OwnershipError
 from server.records.agents import get_agent
 from server.records.clock import now_or_clock
+from server.records.conversations import get_conversation
 from server.records.errors import HandoffNotWaiting
-from server.records.handoffs import get_handoff
+from server.records.handoffs import get_handoff, waiting_handoff_for
 from server.records.models import Handoff
 from server.records.ownership import change_owner
 
@@ -149,3 +151,42 @@ def close_handoff(
         reason=reason or f"closed handoff {handoff_id}",
         now=now,
     )
+
+
+def leave_queue(
+    *,
+    session: Session,
+    conversation_id: str,
+    actor: str,
+    reason: str,
+    now: float | None = None,
+    idle_before: float | None = None,
+) -> Handoff | None:
+    """The customer leaves the queue: the waiting handoff and its conversation close, in one commit.
+
+    None when nothing waits any more (an agent claimed it first, or it was never queued), or, with
+    ``idle_before``, when the conversation was written to since then.
+    """
+    at = now_or_clock(now)
+    waiting = waiting_handoff_for(session=session, conversation_id=conversation_id)
+    if waiting is None:
+        return None
+    if idle_before is not None:
+        conversation = get_conversation(session=session, conversation_id=conversation_id)
+        if conversation.updated_at >= idle_before:
+            return None
+    try:
+        _move(session, waiting.id, "closed", {"closed_at": at})
+        _move_owner(
+            session,
+            conversation_id=conversation_id,
+            to=Owner.CLOSED,
+            actor=actor,
+            reason=reason,
+            now=at,
+        )
+    except (HandoffNotWaiting, OwnershipError):
+        session.rollback()
+        return None
+    session.commit()
+    return get_handoff(session=session, handoff_id=waiting.id)

@@ -14,6 +14,7 @@ from server.records.clock import now_or_clock
 from server.records.conversations import get_conversation
 from server.records.errors import HandoffAlreadyWaiting, HandoffNotFound
 from server.records.models import Conversation, Handoff
+from server.records.outreach_tags import customer_tag
 from server.records.ownership import change_owner
 
 
@@ -55,10 +56,24 @@ def open_handoff(
     severity = _check_severity(package.severity)
     at = now_or_clock(now)
     created_at = package.created_at or at
-    if get_conversation(session=session, conversation_id=package.conversation_id).owner == (
-        Owner.QUEUED.value
-    ) and waiting_handoff_for(session=session, conversation_id=package.conversation_id):
+    conversation = get_conversation(session=session, conversation_id=package.conversation_id)
+    if conversation.owner == Owner.QUEUED.value and waiting_handoff_for(
+        session=session, conversation_id=package.conversation_id
+    ):
         raise HandoffAlreadyWaiting(package.conversation_id)
+    rank, priority_log = severity_rank(severity), []
+    # A customer the outreach policy tagged "at risk" comes in one step higher while it lasts.
+    tag = customer_tag(session=session, customer_id=conversation.customer_id, now=at)
+    if tag is not None and rank < len(SEVERITY_ORDER) - 1:
+        rank += 1
+        priority_log.append(
+            {
+                "at": at,
+                "severity": SEVERITY_ORDER[rank],
+                "applied": SEVERITY_ORDER[rank],
+                "reason": f"customer tagged {tag} (outreach policy)",
+            }
+        )
     change_owner(
         session=session,
         conversation_id=package.conversation_id,
@@ -70,8 +85,9 @@ def open_handoff(
     )
     handoff = Handoff(
         conversation_id=package.conversation_id,
-        severity=severity,
-        severity_rank=severity_rank(severity),
+        severity=SEVERITY_ORDER[rank],
+        severity_rank=rank,
+        priority_log=priority_log,
         rule=package.rule,
         risk=package.risk,
         rationale=package.rationale,

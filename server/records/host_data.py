@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from agent.outreach import history as journey
 from server.records.customers import touch_customer
 from server.records.models import Conversation, ConversationQuality, Customer, Handoff, Message
+from server.records.outreach_tags import customer_tag
 from server.records.proactive_models import CustomerEvent, CustomerProfile
 
 TOPIC_CHARS = 120
@@ -162,6 +163,7 @@ def customer_timeline(*, session: Session, customer_id: str, now: float) -> dict
     conversations = _conversations(session, customer_id, now)
     return {
         "customer_id": customer_id,
+        "tag": customer_tag(session=session, customer_id=customer_id, now=now),
         "attributes": _attributes(session, customer_id),
         "conversations": [
             {k: v for k, v in c.items() if k != "turns"} | {"turns": len(c["turns"])}

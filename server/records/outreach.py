@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from server.records.errors import RecordsError
+from server.records.outreach_tags import APPLIED, TAG_ACTOR, tag_text
 from server.records.proactive_models import ACTIVE_STATUSES, OutreachItem, OutreachLogEntry
 
 
@@ -58,16 +59,18 @@ def file_item(
     latest_contact: float | None,
     now: float,
     contact_by: float | None = None,
+    tag_until: float | None = None,
 ) -> OutreachItem | None:
     """File a flagged customer on the desk; None when the same rule already has an item a person
-    has not finished with, or one closed since the customer's latest contact (nothing new)."""
+    has not finished with (or a live tag), or one closed since the customer's latest contact.
+    With ``tag_until`` the item is applied at once by the policy (``tag_and_prioritise``)."""
     rule = str(outcome["rule"])
     earlier = session.exec(
         select(OutreachItem).where(
             OutreachItem.customer_id == customer_id, OutreachItem.rule == rule
         )
     ).all()
-    if any(i.status in ACTIVE_STATUSES for i in earlier):
+    if any(i.status in ACTIVE_STATUSES or (i.tag_until or 0) > now for i in earlier):
         return None
     if latest_contact is not None and any(i.created_at >= latest_contact for i in earlier):
         return None
@@ -86,8 +89,13 @@ def file_item(
         created_at=now,
         updated_at=now,
     )
+    if tag_until is not None:
+        item.status, item.tag_until, item.acted_at = APPLIED, tag_until, now
     session.add(item)
     log(session, item, "flagged", "scan", now, {"rule": rule, "tier": item.tier, "risk": item.risk})
+    if tag_until is not None:
+        detail = {"tag": tag_text(rule), "until": tag_until, "automatic": True}
+        log(session, item, "applied", TAG_ACTOR, now, detail)
     try:
         session.commit()
     except IntegrityError:  # another process filed it between our read and write

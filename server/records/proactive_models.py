@@ -9,7 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from server.records.models import JsonType, new_id
 
-OUTREACH_STATUSES = ("open", "approved", "sent", "dismissed", "snoozed")
+# "applied": a tag_and_prioritise item the policy applied on its own (no person), live until tag_until.
+OUTREACH_STATUSES = ("open", "approved", "sent", "dismissed", "snoozed", "applied")
 # Items a scan must not file again: a person has not finished with them.
 ACTIVE_STATUSES = ("open", "snoozed", "approved")
 DELIVERY_STATUSES = ("none", "pending", "delivered", "failed")
@@ -84,6 +85,7 @@ class OutreachItem(SQLModel, table=True):
     acted_at: float | None = None
     reason: str | None = Field(default=None, sa_type=Text)  # why dismissed
     snoozed_until: float | None = None
+    tag_until: float | None = None  # an applied tag's end (the rule's window after the flag)
     sent_subject: str | None = Field(default=None, sa_type=Text)  # the approved text
     sent_body: str | None = Field(default=None, sa_type=Text)
     edited: bool = False

@@ -127,15 +127,18 @@ def rate_conversation(
     return row
 
 
-def idle_conversations(*, session: Session, before: float, limit: int = 100) -> list[str]:
-    """Bot-owned conversations with a customer message and nothing written since ``before``.
+def idle_conversations(
+    *, session: Session, before: float, limit: int = 100, owner: Owner = Owner.BOT
+) -> list[str]:
+    """Conversations of ``owner`` (the bot's, or queued ones) with a customer message and nothing
+    written since ``before``.
 
-    Queued and human-owned conversations are the agents' to close, so they are never idle here.
+    Human-owned conversations are the agents' to close, so they are never idle here.
     """
     statement = (
         select(Conversation.id)
         .where(
-            Conversation.owner == Owner.BOT.value,
+            Conversation.owner == owner.value,
             col(Conversation.turns) > 0,
             col(Conversation.updated_at) < before,
         )

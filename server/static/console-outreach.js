@@ -17,7 +17,7 @@
   function words(name) { return String(name || "").replace(/_/g, " "); }
 
   TL.showOutreach = function (holder) {
-    var status = el("select", { id: "outreach-status" }, ["open", "snoozed", "approved", "sent", "dismissed"].map(function (s) {
+    var status = el("select", { id: "outreach-status" }, ["open", "snoozed", "approved", "sent", "dismissed", "applied"].map(function (s) {
       var option = el("option", { value: s, text: s });
       if (s === desk.status) option.selected = true;
       return option;
@@ -107,6 +107,7 @@
       return el("li", { text: when(e.at) + " · " + e.type + (e.channel ? " (" + e.channel + ")" : "") });
     });
     return [
+      timeline.tag ? el("p", { class: "tag", "data-customer-tag": "", text: "Tagged " + timeline.tag + " by the outreach policy" }) : null,
       el("table", { class: "journey" }, [
         el("caption", { class: "sr-only", text: "Conversations, oldest first" }),
         el("colgroup", {}, ["17%", "12%", "10%", "15%", "10%", "36%"].map(function (w) { return el("col", { style: "width:" + w }); })),

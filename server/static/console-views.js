@@ -42,7 +42,10 @@
     if (!rows.length) { list.appendChild(el("li", { class: "empty", text: "Nothing matches." })); return; }
     rows.forEach(function (item) {
       var when = item.ended_at ? new Date(item.ended_at * 1000).toLocaleString() : "";
-      var right = el("span", { class: "wait", text: item.status === "returned" ? "handed back" : "closed" });
+      var ended = item.status === "returned" ? "handed back" : "closed";
+      // Nobody on the team ended it: say who did ("customer left the queue", "customer left").
+      if (item.status === "closed" && /^customer left/.test(item.ended_reason || "")) ended = "closed: " + item.ended_reason;
+      var right = el("span", { class: "wait", text: ended });
       var button = TL.row(item, right);
       button.appendChild(el("div", { class: "outcome", text: when + " · " + outcome(item) }));
       list.appendChild(el("li", {}, [button]));

@@ -325,6 +325,7 @@
       el("div", { class: "row1" }, [
         el("span", { class: "sev " + item.severity, text: item.severity }),
         el("strong", { class: "who", text: item.customer || "Anonymous customer" }),
+        item.customer_tag ? el("span", { class: "tag", "data-customer-tag": "", text: item.customer_tag }) : null,
         right
       ]),
       el("div", { class: "topic", text: (item.topic || "") + " · " + (item.rule_text || item.rule) }),

@@ -525,7 +525,9 @@
       : "Thank you for rating this conversation (" + score + " of 5).";
   }
   function showEndButton() {
-    endButton.hidden = !(state.conversationId && state.owner === "bot");
+    // With the bot or waiting in the queue the customer can end it (leaving the queue); while a
+    // person is chatting the server answers that only they can, and the widget shows that answer.
+    endButton.hidden = !(state.conversationId && ["bot", "queued", "human"].indexOf(state.owner) >= 0);
   }
   endButton.addEventListener("click", function () { send({ type: "end" }); });
 

@@ -12,7 +12,13 @@ from server.records.models import ConversationQuality
 from server.records.quality import get_quality
 from server.runtime import Runtime
 from tests.server.channel.channel_support import RunningServer, bot_reply, open_client
-from tests.server.desk.desk_support import bearer, handoff_of, queued_customer
+from tests.server.desk.desk_support import (
+    bearer,
+    event_for,
+    handoff_of,
+    open_console,
+    queued_customer,
+)
 
 
 def quality_of(runtime: Runtime, conversation_id: str) -> ConversationQuality | None:
@@ -108,14 +114,65 @@ def test_an_agent_close_asks_the_customer_and_measures_the_unrated_conversation(
     assert 1.0 <= row.predicted <= 5.0 and 0 < row.confidence < 1
 
 
-def test_a_customer_waiting_for_a_person_cannot_end_it_from_the_widget(
-    quality_server: RunningServer, quality_runtime: Runtime
+def test_a_customer_waiting_in_the_queue_ends_the_chat_and_leaves_the_queue(
+    quality_server: RunningServer,
+    quality_runtime: Runtime,
+    make_account: Callable[..., tuple[str, str]],
 ) -> None:
+    _, supervisor = make_account("supervisor")
+
     async def scenario() -> str:
-        client, conversation_id = await queued_customer(quality_server, "wait")
+        console = await open_console(quality_server, token=supervisor)
+        await console.until(lambda f: f["type"] == "queue")
+        client, conversation_id = await queued_customer(quality_server, "leave")
+        await console.until(event_for(conversation_id, "opened"))
+        await client.send({"type": "end"})
+        closed = await client.until(lambda f: f["type"] == "closed")
+        assert closed["reason"] == "You left the queue and ended the conversation."
+        await client.until(lambda f: f["type"] == "rating_request")
+        # The console's row goes away: the handoff is closed, nobody claimed it.
+        gone = await console.until(event_for(conversation_id, "closed"))
+        assert gone["handoff"]["status"] == "closed" and gone["handoff"]["claimed_by"] is None
+        await client.send({"type": "rating", "score": 2, "comment": "Waited too long"})
+        await client.until(lambda f: f["type"] == "rated")
+        async with httpx.AsyncClient(base_url=quality_server.url) as api:
+            queue = await api.get("/api/handoffs", headers=bearer(supervisor))
+            assert conversation_id not in [row["conversation_id"] for row in queue.json()]
+            history = await api.get(
+                "/api/history", params={"limit": 200}, headers=bearer(supervisor)
+            )
+        rows = [r for r in history.json() if r["conversation_id"] == conversation_id]
+        assert [(r["status"], r["ended_reason"]) for r in rows] == [
+            ("closed", "customer left the queue")
+        ]
+        await client.close()
+        await console.close()
+        return conversation_id
+
+    row = quality_of(quality_runtime, asyncio.run(scenario()))
+    assert row is not None, "a chat that ends in the queue is measured like any other"
+    assert (row.ended_by, row.rating, row.comment) == ("customer", 2, "Waited too long")
+
+
+def test_while_a_person_chats_the_widget_says_plainly_only_they_can_end_it(
+    quality_server: RunningServer,
+    quality_runtime: Runtime,
+    make_account: Callable[..., tuple[str, str]],
+) -> None:
+    _, token = make_account()
+    _, supervisor = make_account("supervisor")
+
+    async def scenario() -> str:
+        client, conversation_id = await queued_customer(quality_server, "with-person")
+        async with httpx.AsyncClient(base_url=quality_server.url) as api:
+            handoff = await handoff_of(api, supervisor, conversation_id)
+            claim = await api.post(f"/api/handoffs/{handoff['id']}/claim", headers=bearer(token))
+            assert claim.status_code == 200, claim.text
+        await client.until(lambda f: f["type"] == "agent_joined")
         await client.send({"type": "end"})
         error = await client.until(lambda f: f["type"] == "error")
-        assert error["code"] == "with_a_person"
+        assert error["code"] == "with_a_person" and not error["fatal"]
+        assert "only they can end this conversation" in error["message"]
         await client.close()
         return conversation_id
 

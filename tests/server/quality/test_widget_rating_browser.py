@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from playwright import sync_api
 from sqlmodel import Session
 
@@ -11,6 +13,7 @@ from server.records.quality import get_quality
 from server.runtime import Runtime
 from tests.browser_checks import axe_violations
 from tests.server.channel.channel_support import RunningServer
+from tests.server.desk.desk_support import bearer
 
 
 def test_the_customer_ends_the_chat_and_rates_it_with_the_keyboard(  # type: ignore[no-untyped-def]
@@ -63,3 +66,53 @@ def test_the_customer_ends_the_chat_and_rates_it_with_the_keyboard(  # type: ign
             "button", name="4 – Good"
         )
     ).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_customer_waiting_in_the_queue_ends_the_chat_from_the_widget(  # type: ignore[no-untyped-def]
+    page, quality_server: RunningServer, quality_runtime: Runtime
+) -> None:
+    page.goto(quality_server.url + "/")
+    sync_api.expect(page.get_by_role("status").first).to_contain_text("Connected", timeout=10_000)
+    box = page.get_by_label("Your message")
+    box.fill("I want to talk to a human, right now please")
+    box.press("Enter")
+    sync_api.expect(page.get_by_text("Waiting for a person")).to_be_visible(timeout=20_000)
+
+    page.get_by_role("button", name="End chat").click()
+    sync_api.expect(
+        page.get_by_text("You left the queue and ended the conversation.")
+    ).to_be_visible(timeout=10_000)
+    rating = page.get_by_role("group", name="How was this conversation?")
+    sync_api.expect(rating).to_be_visible(timeout=10_000)
+    sync_api.expect(page.get_by_role("button", name="End chat")).to_be_hidden()
+    assert axe_violations(page) == []
+
+    conversation_id = page.evaluate("window.TidelineWidget.conversationId()")
+    with Session(quality_runtime.engine) as session:
+        row = get_quality(session=session, conversation_id=conversation_id)
+    assert row is not None and row.ended_by == "customer"
+
+
+def test_while_a_person_chats_the_widget_says_only_they_can_end_it(  # type: ignore[no-untyped-def]
+    page, quality_server: RunningServer, make_account: Callable[..., tuple[str, str]]
+) -> None:
+    _, token = make_account()
+    page.goto(quality_server.url + "/")
+    sync_api.expect(page.get_by_role("status").first).to_contain_text("Connected", timeout=10_000)
+    box = page.get_by_label("Your message")
+    box.fill("I want to talk to a human, right now please")
+    box.press("Enter")
+    sync_api.expect(page.get_by_text("Waiting for a person")).to_be_visible(timeout=20_000)
+    conversation_id = page.evaluate("window.TidelineWidget.conversationId()")
+    queue = httpx.get(quality_server.url + "/api/handoffs", headers=bearer(token)).json()
+    (handoff,) = [h for h in queue if h["conversation_id"] == conversation_id]
+    claimed = httpx.post(
+        quality_server.url + f"/api/handoffs/{handoff['id']}/claim", headers=bearer(token)
+    )
+    assert claimed.status_code == 200, claimed.text
+
+    page.get_by_role("button", name="End chat").click()
+    sync_api.expect(page.get_by_role("alert")).to_contain_text(
+        "only they can end this conversation", timeout=10_000
+    )
+    sync_api.expect(page.get_by_role("button", name="End chat")).to_be_visible()

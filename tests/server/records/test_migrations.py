@@ -156,7 +156,9 @@ def test_a_database_made_before_migrations_keeps_its_rows(
 ) -> None:
     create_legacy_tables(empty_engine)
     with Session(empty_engine) as session:
-        conversation_id = create_conversation(session=session, customer_id="cust-7").id
+        # Anonymous: today's code opening a handoff for a known customer also reads their outreach
+        # tag, from a table the legacy schema has not got (a migrated database has it).
+        conversation_id = create_conversation(session=session).id
         append_message(
             session=session, conversation_id=conversation_id, role="customer", text="refund?"
         )
