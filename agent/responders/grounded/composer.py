@@ -6,10 +6,10 @@ import re
 
 from agent.follow_up import is_follow_up
 from agent.responders.base import Citation, Reply, ReplyRequest, TokenSink
-from agent.responders.outcome_guard import unmade_outcome_claim
 from agent.responders.grounded.choose import choose, considered
 from agent.responders.grounded.kinds import asked_kinds
 from agent.responders.grounded.units import Unit, articles_of, units_of, with_conditions
+from agent.responders.outcome_guard import unmade_outcome_claim
 from knowledge.intent import question_intents
 from knowledge.text import content_terms
 from knowledge.types import Passage
