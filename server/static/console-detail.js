@@ -25,6 +25,9 @@
     // Keep what the agent was writing across a reload of the package.
     var draft = document.getElementById("reply");
     var kept = draft && !first ? draft.value : "";
+    // ... and where they were writing it: a reload must not take the cursor out of the box.
+    var typing = draft && !first && document.activeElement === draft
+      ? [draft.selectionStart, draft.selectionEnd] : null;
     detail.textContent = "";
     var pkg = state.pkg;
     if (!pkg) {
@@ -65,6 +68,8 @@
       earlierCard(pkg)
     ]);
     detail.appendChild(el("div", { class: "grid" }, [left, right]));
+    var box = document.getElementById("reply");
+    if (typing && box && !box.disabled) { box.focus(); box.setSelectionRange(typing[0], typing[1]); }
     TL.renderMessages();
     TL.renderTyping();
     TL.renderNotes();

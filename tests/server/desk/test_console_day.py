@@ -82,8 +82,9 @@ def test_queue_places_move_and_a_closed_chat_starts_again(  # type: ignore[no-un
         # Layout at 1280x800: the transcript and the reply box come first, above the fold.
         reply = console.get_by_label("Reply to the customer")
         sync_api.expect(reply).to_be_enabled(timeout=10_000)
+        sync_api.expect(reply).to_be_in_viewport()
         box = reply.bounding_box()
-        assert box["y"] + box["height"] <= 800
+        assert box is not None and box["y"] + box["height"] <= 800
         assert console.get_by_role("log", name="Transcript").bounding_box()["y"] < box["y"]
 
         # Safe Markdown from an agent: a list and a link, never raw HTML or a javascript: link.
