@@ -111,7 +111,14 @@ _DEVICE = stem("device")
 # Phrasings of a task that no single word carries: "get it going" is setting it up, "do you take
 # Apple Pay" asks which payment methods are accepted, "put a new card on" replaces one.
 _PHRASES = (
-    (re.compile(r"\b(?:set(?:ting)?[ -]?up|hook(?:ed|ing)? (?:\w+ )?up)\b", re.I), "setup"),
+    (
+        re.compile(
+            r"\b(?:set(?:ting)?(?: (?:it|them|this|that|(?:the|my|a|an|our) \w+))?[ -]?up"
+            r"|hook(?:ed|ing)? (?:\w+ )?up)\b",
+            re.I,
+        ),
+        "setup",
+    ),
     (
         re.compile(
             r"\bget(?:ting)? (?:(?:it|them|this|one) )?(?:started|going|working|running)\b", re.I
