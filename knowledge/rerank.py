@@ -19,6 +19,7 @@ import numpy as np
 
 from knowledge.intent import article_intents, asks_status_only, ranking_intents
 from knowledge.text import (
+    GENERIC_TERMS,
     STOPWORDS,
     content_terms,
     phrase_terms,
@@ -156,6 +157,8 @@ def features(
             # "Where is my parcel?" names what "Lost, stolen or damaged parcels" is about, but asks
             # for its whereabouts, not for help with a loss: the title match does not count.
             in_title = in_headings = in_cover = 0.0
+        elif _only_generic(weight, p.title_terms):
+            in_title = in_cover = 0.0
         rows[i] = (
             0.0 if c.dense_rank is None else 1.0 / (1 + c.dense_rank),
             0.0 if c.bm25_rank is None else 1.0 / (1 + c.bm25_rank),
@@ -173,6 +176,12 @@ def features(
             float(problem and status_only),
         )
     return rows
+
+
+def _only_generic(asked: dict[str, float], title: frozenset[str]) -> bool:
+    """The title meets the question only through a generic word ("hub" and "a device")."""
+    hits = [same_as(t) & title for t in asked if same_as(t) & title]
+    return bool(hits) and all(not hit - GENERIC_TERMS for hit in hits) and not set(asked) & title
 
 
 def unit_rows(vectors: object) -> np.ndarray:

@@ -108,6 +108,9 @@ _DEVICE_TEXT = """camera cam doorbell hub thermostat sensor plug bulb speaker ro
     tablet watch tracker console headset scale lock alarm charger"""
 _DEVICES = frozenset(stem(w) for w in _DEVICE_TEXT.split())
 _DEVICE = stem("device")
+# Words that stand for a kind of thing; a title that meets a question only through one of them
+# ("Connect a device" for "does the hub work with X") is not about the question.
+GENERIC_TERMS = frozenset({_DEVICE})
 # Phrasings of a task that no single word carries: "get it going" is setting it up, "do you take
 # Apple Pay" asks which payment methods are accepted, "put a new card on" replaces one.
 _PHRASES = (
