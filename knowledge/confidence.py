@@ -16,6 +16,7 @@ FEATURES = (
     "agree_top1",
     "dense_rank_of_top",
     "rerank_top",
+    "top_title",
 )
 
 

@@ -39,9 +39,16 @@ _QUESTION: dict[str, re.Pattern[str]] = {
         r"|rights?|warranty|guarantee)\b|\bam i\b",
         re.IGNORECASE,
     ),
+    # Where something of the customer's is, or how far it has got: "where's my order", "has it
+    # shipped yet", "when will my parcel arrive", "any update on my refund".
     "status": re.compile(
         r"\bwhere(?:'s| is| are) (?:my|the|our)\b|\b(?:track|tracking|status|progress)\b"
-        r"|\b(?:is|are) (?:\w+ )?(?:down|up|working)\b",
+        r"|\b(?:is|are) (?:\w+ )?(?:down|up|working)\b|\bwhere (?:my|the|our) (?:\w+ ){1,2}(?:is|are)\b"
+        r"|\b(?:has|have|did|was|were|is|are) (?:my|the|our|it|they) (?:\w+ )?(?:been )?"
+        r"(?:shipped|sent|dispatched|posted|processed|approved|left)\b"
+        r"|\bwhen (?:will|does|do|is|are|should) (?:my|the|our|it|they) (?:\w+ )?(?:be )?"
+        r"(?:arrive|come|get here|ship|be delivered|delivered|turn up|show up)\b"
+        r"|\bon (?:its|their|the) way\b|\bany (?:news|update|updates)\b|\b(?:shipped|sent) yet\b",
         re.IGNORECASE,
     ),
 }
@@ -79,6 +86,20 @@ def question_intents(question: str) -> frozenset[str]:
     """The kinds of answer the question asks for; empty when no cue is present."""
     text = " ".join(question.split())
     return frozenset(name for name, pattern in _QUESTION.items() if pattern.search(text))
+
+
+def ranking_intents(question: str) -> frozenset[str]:
+    """What the question asks for, for ranking: a question that reports a problem ("tracking says
+    delivered but nothing came") wants the problem article even when it mentions the status."""
+    wanted = question_intents(question)
+    return wanted - {"status"} if "problem" in wanted else wanted
+
+
+def asks_status_only(question: str) -> bool:
+    """The question asks where something is or how far it got, and reports no problem ("where is
+    my parcel?"): a problem article about the same thing ("Lost parcels") answers another ask."""
+    wanted = question_intents(question)
+    return "status" in wanted and "problem" not in wanted
 
 
 def article_intents(title: str) -> frozenset[str]:

@@ -17,8 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.intent import article_intents, question_intents
-from knowledge.text import STOPWORDS, content_terms, stem, with_synonyms, words
+from knowledge.intent import article_intents, asks_status_only, ranking_intents
+from knowledge.text import (
+    GENERIC_TERMS,
+    STOPWORDS,
+    content_terms,
+    phrase_terms,
+    same_as,
+    stem,
+    with_synonyms,
+    words,
+)
 
 WEIGHTS = Path(__file__).with_name("rerank.json")
 _ALTERNATIVE = re.compile(r"\s+(?:instead of|rather than|without|vs\.?|versus)\s+", re.IGNORECASE)
@@ -35,6 +44,8 @@ FEATURES = (
     "intent_clash",  # both have a kind and they differ
     "chunk_hits",  # how many of its chunks the first stage ranked high (a third each, up to 1)
     "lead_cos",  # cosine of the question and the article's opening chunk (its title and lead)
+    "problem_unasked",  # a problem article ("Lost parcels") for a question that reports none
+    "status_problem",  # ... and the question asks where something is ("where is my parcel")
 )
 
 
@@ -124,30 +135,53 @@ def features(
     terms = content_terms(question)
     if resolve is not None:
         terms = frozenset(resolve(t) or t for t in terms)
-    wanted = question_intents(question)
-    total = sum(idf.get(t, 0.0) for t in terms) or 1.0
+    # The question's words and the tasks its phrasing names ("set up", "do you take"); each may
+    # meet a title through a word that means the same in support ("parcel" and "order").
+    asked = terms | phrase_terms(question)
+    weight = {t: idf.get(t) or max(idf.get(s, 0.0) for s in same_as(t)) for t in asked}
+    expanded = with_synonyms(asked)
+    wanted = ranking_intents(question)
+    status_only = asks_status_only(question)
+    total = sum(weight.values()) or 1.0
     top_cos = max((c.best_cos for c in candidates), default=0.0)
     top_bm25 = max((c.best_bm25 for c in candidates), default=0.0) or 1.0
     rows = np.zeros((len(candidates), len(FEATURES)), dtype=np.float64)
     for i, c in enumerate(candidates):
         p = profiles[c.doc_id]
         title_total = sum(idf.get(t, 0.0) for t in p.title_terms) or 1.0
-        shared = with_synonyms(terms) & p.title_terms
+        in_title = sum(w for t, w in weight.items() if same_as(t) & p.title_terms)
+        in_headings = sum(w for t, w in weight.items() if same_as(t) & p.heading_terms)
+        in_cover = sum(idf.get(t, 0.0) for t in expanded & p.title_terms)
+        problem = "problem" in p.intents
+        if status_only and problem:
+            # "Where is my parcel?" names what "Lost, stolen or damaged parcels" is about, but asks
+            # for its whereabouts, not for help with a loss: the title match does not count.
+            in_title = in_headings = in_cover = 0.0
+        elif _only_generic(weight, p.title_terms):
+            in_title = in_cover = 0.0
         rows[i] = (
             0.0 if c.dense_rank is None else 1.0 / (1 + c.dense_rank),
             0.0 if c.bm25_rank is None else 1.0 / (1 + c.bm25_rank),
             top_cos - c.best_cos,
             c.best_bm25 / top_bm25,
-            min(1.0, sum(idf.get(t, 0.0) for t in shared) / total),
-            sum(idf.get(t, 0.0) for t in shared) / title_total,
-            float(p.title_head is not None and p.title_head in terms),
-            sum(idf.get(t, 0.0) for t in terms & p.heading_terms) / total,
+            min(1.0, in_title / total),
+            in_cover / title_total,
+            float(p.title_head is not None and p.title_head in expanded),
+            min(1.0, in_headings / total),
             float(bool(wanted & p.intents)),
             float(bool(wanted) and bool(p.intents) and not wanted & p.intents),
             min(1.0, c.chunk_hits / 3),
             (lead_cos or {}).get(c.doc_id, c.best_cos),
+            float(problem and "problem" not in wanted),
+            float(problem and status_only),
         )
     return rows
+
+
+def _only_generic(asked: dict[str, float], title: frozenset[str]) -> bool:
+    """The title meets the question only through a generic word ("hub" and "a device")."""
+    hits = [same_as(t) & title for t in asked if same_as(t) & title]
+    return bool(hits) and all(not hit - GENERIC_TERMS for hit in hits) and not set(asked) & title
 
 
 def unit_rows(vectors: object) -> np.ndarray:

@@ -190,6 +190,8 @@ class HybridRetriever:
             if top_doc in dense_docs
             else 0.0,
             "rerank_top": chances[0],
+            # How much of the question the first article's title says, synonyms included.
+            "top_title": _title_share(ranking, top_doc),
             "rerank_margin": chances[0] - chances[1],
         }
 
@@ -298,3 +300,10 @@ class HybridRetriever:
             score=round(float(score), 6),
             url=str(meta["url"]) if meta.get("url") else None,
         )
+
+
+def _title_share(ranking: Ranking, doc: object) -> float:
+    if doc not in ranking.candidates:
+        return 0.0
+    row = ranking.rows[ranking.candidates.index(str(doc))]
+    return float(row[second_stage.FEATURES.index("title_query")])

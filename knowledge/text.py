@@ -85,7 +85,8 @@ def content_terms(text: str) -> frozenset[str]:
 
 
 # Words customers and help centres use for the same thing ("parcel" vs "order", "money back" vs
-# "refund"): the reranker lets a title match through any of them. Support vocabulary only.
+# "refund", "install" vs "pair"): the reranker lets a title match through any of them. Support
+# vocabulary only.
 _SAME_THING = (
     "parcel package order delivery shipment",
     "cancel stop end terminate",
@@ -96,14 +97,68 @@ _SAME_THING = (
     "email mail",
     "camera cam",
     "subscription plan membership",
+    "setup install pair connect activate configure",
+    "pay payment",
+    "change update replace edit swap",
 )
 _GROUPS = [frozenset(stem(w) for w in line.split()) for line in _SAME_THING]
+# Kinds of hardware a customer names where a help centre's title says "a device" (one way only: a
+# question about "a device" is not about every camera).
+_DEVICE_TEXT = """camera cam doorbell hub thermostat sensor plug bulb speaker router printer
+    tablet watch tracker console headset scale lock alarm charger"""
+_DEVICES = frozenset(stem(w) for w in _DEVICE_TEXT.split())
+_DEVICE = stem("device")
+# Words that stand for a kind of thing; a title that meets a question only through one of them
+# ("Connect a device" for "does the hub work with X") is not about the question.
+GENERIC_TERMS = frozenset({_DEVICE})
+# Phrasings of a task that no single word carries: "get it going" is setting it up, "do you take
+# Apple Pay" asks which payment methods are accepted, "put a new card on" replaces one.
+_PHRASES = (
+    (
+        re.compile(
+            r"\b(?:set(?:ting)?(?: (?:it|them|this|that|(?:the|my|a|an|our) \w+))?[ -]?up"
+            r"|hook(?:ed|ing)? (?:\w+ )?up)\b",
+            re.I,
+        ),
+        "setup",
+    ),
+    (
+        re.compile(
+            r"\bget(?:ting)? (?:(?:it|them|this|one) )?(?:started|going|working|running)\b", re.I
+        ),
+        "setup",
+    ),
+    (re.compile(r"\b(?:do|does|can|will) (?:you|they|we) (?:take|accept)\b", re.I), "accept"),
+    (re.compile(r"\bpa(?:y|ying) (?:with|by|using|via|through)\b", re.I), "accept"),
+    (
+        re.compile(r"\b(?:put|add|use|get|got) (?:in |on )?(?:a |an |the |my )?new\b", re.I),
+        "replace",
+    ),
+)
 
 
 def with_synonyms(terms: frozenset[str]) -> frozenset[str]:
     """``terms`` and the words that mean the same thing in support."""
-    out = set(terms)
-    for group in _GROUPS:
-        if group & terms:
-            out |= group
+    out: set[str] = set()
+    for term in terms:
+        out |= same_as(term)
     return frozenset(out)
+
+
+@lru_cache(maxsize=16384)
+def same_as(term: str) -> frozenset[str]:
+    """A stemmed term and the words a help-centre title may say instead ("parcel": "order")."""
+    out = {term}
+    for group in _GROUPS:
+        if term in group:
+            out |= group
+    if term in _DEVICES:
+        out.add(_DEVICE)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16384)
+def phrase_terms(text: str) -> frozenset[str]:
+    """The tasks a question's phrasing names where no single word does ("set up", "do you take"),
+    as the stemmed word a help-centre title would use."""
+    return frozenset(stem(term) for pattern, term in _PHRASES if pattern.search(text))
