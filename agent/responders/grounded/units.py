@@ -121,10 +121,16 @@ def units_of(article_index: int, article: Article) -> list[Unit]:
         for position, text in enumerate(texts):
             if is_boilerplate(text) or _fragment(text, position, len(texts), place):
                 continue
-            if position == 0 and _LIST_ITEM.match(text) and chunk.section:
+            label = chunk.section.rpartition(" > ")[2].rstrip(":?.")
+            if position == 0 and _LIST_ITEM.match(text) and label:
                 # A list that opens its section is introduced by the section's heading
                 # ("What is kept:"), without which its items say nothing of what they list.
-                text = f"{chunk.section.rpartition(' > ')[2].rstrip(':?.')}:\n{text}"
+                text = f"{label}:\n{text}"
+            intro, _, items = text.partition("\n")
+            if items and intro.endswith(":") and _LEANS_BACK.search(intro) and label:
+                # "You can also find it any time:" needs the sentence before it; quoted alone,
+                # the list is introduced by its section's heading instead.
+                text = f"{label}:\n{items}"
             units.append(
                 Unit(
                     passage=article_index,
@@ -142,6 +148,7 @@ def units_of(article_index: int, article: Article) -> list[Unit]:
     return units
 
 
+_LEANS_BACK = re.compile(r"\b(?:it|its|this|that|them|these|those|also)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"^(?:if|unless|only if)\b", re.IGNORECASE)
 
 

@@ -146,3 +146,24 @@ def test_a_message_that_leans_on_the_conversation_is_searched_with_it() -> None:
     assert search_text_in_context("How do I reset my password?", transcript) == (
         "How do I reset my password?"
     )
+
+
+def test_a_list_whose_intro_leans_on_the_sentence_before_is_introduced_by_its_heading() -> None:
+    tracking = Passage(
+        doc_id="order-tracking",
+        chunk_id="order-tracking#1",
+        title="Track your order",
+        section="Track your order > Getting your tracking number",
+        text=(
+            "When your parcel leaves the warehouse, we email you the tracking number. "
+            "You can also find it any time:\n\n"
+            "1. Go to Account > Orders.\n"
+            "2. Select the order. The tracking link appears under each parcel."
+        ),
+        score=0.9,
+    )
+    reply = _ask("where do I find my tracking number?", tracking)
+
+    assert "1. Go to Account > Orders." in reply.text
+    assert "You can also find it" not in reply.text
+    assert "Getting your tracking number:\n1. Go to Account > Orders." in reply.text
