@@ -10,27 +10,11 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from knowledge import KnowledgeBase, default_embedder, open_knowledge_base
+from knowledge import KnowledgeBase, open_knowledge_base
 from knowledge.minilm import bundled_model_dir, cached_graph
-
-
-class CountingEmbedder:
-    """The real MiniLM embedder, counting how many texts it was asked to embed."""
-
-    def __init__(self) -> None:
-        self.inner = default_embedder()
-        self.name = self.inner.name
-        self.dim = self.inner.dim
-        self.fingerprint = self.inner.fingerprint
-        self.texts = 0
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        self.texts += len(texts)
-        return self.inner.embed(texts)
-
+from tests.knowledge.kb_support import CountingEmbedder
 
 ARTICLES = {
     "reset-password.md": (

@@ -6,9 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import CountingEmbedder  # type: ignore[import-not-found]
-
 from knowledge import KnowledgeBase
+from tests.knowledge.kb_support import CountingEmbedder
 
 
 def chunk_ids(kb: KnowledgeBase) -> list[str]:
