@@ -5,9 +5,7 @@ Notes travel to consoles only (desk-only frames): the customer's sockets never r
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -16,10 +14,10 @@ from sqlmodel import Session, col, select
 from starlette.requests import HTTPConnection
 
 from server.deps import CurrentAgent, CurrentSupervisor, RuntimeDep
+from server.desk.http import in_session, load_handoff, readable
 from server.desk.json_bodies import CheckedJSONRoute
-from server.records.errors import ConversationNotFound, HandoffNotFound
+from server.records.errors import ConversationNotFound
 from server.records.feedback import rating_counts
-from server.records.handoffs import get_handoff
 from server.records.models import Message, MessageFeedback
 from server.records.notes import add_note
 from server.records.saved_replies import (
@@ -29,7 +27,6 @@ from server.records.saved_replies import (
     delete_reply,
     list_replies,
 )
-from server.runtime import Runtime
 
 router = APIRouter(prefix="/api", tags=["agent desk"], route_class=CheckedJSONRoute)
 T = TypeVar("T")
@@ -54,14 +51,6 @@ class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
 
 
-async def _work(runtime: Runtime, work: Callable[[Session], T]) -> T:
-    def run() -> T:
-        with Session(runtime.engine) as session:
-            return work(session)
-
-    return await asyncio.to_thread(run)
-
-
 @router.get("/replies")
 async def saved_replies(agent: CurrentAgent, runtime: RuntimeDep) -> list[dict[str, Any]]:
     def read(session: Session) -> list[dict[str, Any]]:
@@ -70,7 +59,7 @@ async def saved_replies(agent: CurrentAgent, runtime: RuntimeDep) -> list[dict[s
             for r in list_replies(session=session)
         ]
 
-    return await _work(runtime, read)
+    return await in_session(runtime, read)
 
 
 @router.post("/replies", status_code=status.HTTP_201_CREATED)
@@ -93,7 +82,7 @@ async def save_reply(
             raise HTTPException(status.HTTP_409_CONFLICT, str(exc).capitalize() + ".") from None
         return reply.model_dump(include={"id", "shortcut", "title", "text"})
 
-    return await _work(runtime, write)
+    return await in_session(runtime, write)
 
 
 @router.delete("/replies/{reply_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -104,7 +93,7 @@ async def remove_reply(reply_id: str, agent: CurrentSupervisor, runtime: Runtime
         except SavedReplyNotFound:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "No such saved reply.") from None
 
-    await _work(runtime, write)
+    await in_session(runtime, write)
 
 
 @router.post("/handoffs/{handoff_id}/notes", status_code=status.HTTP_201_CREATED)
@@ -121,12 +110,8 @@ async def write_note(
         raise HTTPException(422, "The note is empty.")
 
     def write(session: Session) -> tuple[str, dict[str, Any]]:
-        try:
-            handoff = get_handoff(session=session, handoff_id=handoff_id)
-        except HandoffNotFound:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "No such handoff.") from None
-        if not agent.can_read(handoff):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "This handoff belongs to another agent.")
+        handoff = load_handoff(session, handoff_id)
+        readable(handoff, agent)
         try:
             note = add_note(
                 session=session,
@@ -145,7 +130,7 @@ async def write_note(
         }
         return handoff.conversation_id, view
 
-    conversation_id, view = await _work(runtime, write)
+    conversation_id, view = await in_session(runtime, write)
     hub = connection.app.state.channel.hub
     hub.publish(conversation_id, {"type": "note", "note": view}, desk_only=True)
     return view
@@ -182,4 +167,4 @@ async def answer_ratings(
             ],
         }
 
-    return await _work(runtime, read)
+    return await in_session(runtime, read)

@@ -21,6 +21,7 @@ from starlette.requests import HTTPConnection
 from agent.outreach.policy import Tier
 from server.deps import CurrentAgent, RuntimeDep
 from server.desk.auth import DeskAgent
+from server.desk.http import in_session
 from server.proactive.host_api import read_timeline
 from server.records.outreach import (
     OutreachNotFound,
@@ -67,18 +68,19 @@ class SnoozeIn(BaseModel):
 
 
 async def _work(runtime: Runtime, work: Callable[[Session], T]) -> T:
-    def run() -> T:
-        with Session(runtime.engine) as session:
-            try:
-                return work(session)
-            except OutreachNotFound:
-                raise HTTPException(status.HTTP_404_NOT_FOUND, "No such outreach item.") from None
-            except OutreachNotOpen as exc:
-                raise HTTPException(
-                    status.HTTP_409_CONFLICT, f"This item is already {exc.status}."
-                ) from None
+    """``in_session``, with the outreach records' refusals as plain HTTP answers."""
 
-    return await asyncio.to_thread(run)
+    def run(session: Session) -> T:
+        try:
+            return work(session)
+        except OutreachNotFound:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "No such outreach item.") from None
+        except OutreachNotOpen as exc:
+            raise HTTPException(
+                status.HTTP_409_CONFLICT, f"This item is already {exc.status}."
+            ) from None
+
+    return await in_session(runtime, run)
 
 
 def _allowed(session: Session, agent: DeskAgent, item_id: str) -> OutreachItem:

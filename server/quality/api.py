@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlmodel import Session, select
 
 from server.deps import CurrentAgent, CurrentSupervisor, RuntimeDep
+from server.desk.http import in_session
 from server.quality.figures import by_agent, summary
 from server.records.models import Agent
 from server.records.quality import ended_since
@@ -24,12 +24,11 @@ async def quality_summary(
 ) -> dict[str, Any]:
     """Every conversation that ended in the last ``days``: measured vs surveyed, arcs, trend."""
 
-    def read() -> dict[str, Any]:
+    def read(session: Session) -> dict[str, Any]:
         since = runtime.conversations.clock() - days * DAY_S
-        with Session(runtime.engine) as session:
-            return {"days": days, **summary(ended_since(session=session, since=since))}
+        return {"days": days, **summary(ended_since(session=session, since=since))}
 
-    return await asyncio.to_thread(read)
+    return await in_session(runtime, read)
 
 
 @router.get("/agents")
@@ -38,10 +37,9 @@ async def quality_by_agent(
 ) -> dict[str, Any]:
     """Per person and problem type, for coaching: supervisors only (403 for agents)."""
 
-    def read() -> dict[str, Any]:
+    def read(session: Session) -> dict[str, Any]:
         since = runtime.conversations.clock() - days * DAY_S
-        with Session(runtime.engine) as session:
-            names = {a.id: a.name for a in session.exec(select(Agent)).all()}
-            return {"days": days, **by_agent(ended_since(session=session, since=since), names)}
+        names = {a.id: a.name for a in session.exec(select(Agent)).all()}
+        return {"days": days, **by_agent(ended_since(session=session, since=since), names)}
 
-    return await asyncio.to_thread(read)
+    return await in_session(runtime, read)
