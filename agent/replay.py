@@ -94,7 +94,7 @@ def read_conversation(
     return readings
 
 
-def _grounded(turns: list[dict[str, Any]], index: int) -> bool | None:
+def answer_grounded(turns: list[dict[str, Any]], index: int) -> bool | None:
     """Whether customer turn ``index`` got a grounded answer, when the transcript says so."""
     if "grounded" in turns[index]:
         return bool(turns[index]["grounded"])
@@ -158,7 +158,7 @@ def replay_conversation(
             continue
         customer_turn += 1
         so_far.append(reading)
-        grounded = _grounded(turns_in, index)
+        grounded = answer_grounded(turns_in, index)
         # Like the live turn, the streak counts only turns the bot had to answer.
         streak = streak + 1 if (owner == "bot" and grounded is False) else 0
         decision = policy.evaluate(

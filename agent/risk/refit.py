@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from agent.message_vectors import QueryVectors
-from agent.replay import InvalidTranscript, read_conversation, validate_conversation
+from agent.replay import (
+    InvalidTranscript,
+    answer_grounded,
+    read_conversation,
+    validate_conversation,
+)
 from agent.risk.features import Trajectory
 from agent.risk.fit import LabelledTrajectories, choose_l2, fit, max_risks, ranking
 from agent.risk.model import DEFAULT_MODEL_PATH
@@ -47,22 +52,11 @@ def trajectories(conv: dict[str, Any], analyzer: SentimentAnalyzer) -> list[Traj
         if reading is None:
             continue
         so_far.append(reading)
-        grounded = _grounded(turns, index)
+        grounded = answer_grounded(turns, index)
         streak = streak + 1 if grounded is False else 0
         summary = summarize(so_far, window=TREND_WINDOW, slope_threshold=SLOPE_THRESHOLD)
         out.append(Trajectory.of(reading, summary, ungrounded_streak=streak))
     return out
-
-
-def _grounded(turns: list[dict[str, Any]], index: int) -> bool | None:
-    if "grounded" in turns[index]:
-        return bool(turns[index]["grounded"])
-    for turn in turns[index + 1 :]:
-        if turn["speaker"] == "customer":
-            break
-        if turn["speaker"] == "bot" and "grounded" in turn:
-            return bool(turn["grounded"])
-    return None
 
 
 def read_set(path: Path, analyzer: SentimentAnalyzer) -> tuple[list[Any], list[Any]]:
